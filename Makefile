@@ -1,0 +1,47 @@
+# The two commands of the README:
+#   make serve   build the explorer (wasm + page) and serve it on http://127.0.0.1:$(PORT)/
+#   make test    every test: native (cargo test), browser (wasm-bindgen-test), end-to-end (node --test)
+# Both install whatever is missing first (scripts/setup.sh, idempotent).
+PORT ?= 8000
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: setup setup-web build serve test test-native test-browser test-e2e figures clean
+
+setup:
+	bash scripts/setup.sh test
+
+setup-web:
+	bash scripts/setup.sh web
+
+## build: the static site (index.html + www/ + the wasm package in www/pkg/, git-ignored)
+build: setup-web
+	bash scripts/build-web.sh
+
+serve: build
+	@echo "Serving the explorer at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1
+
+test: setup
+	$(MAKE) test-native
+	$(MAKE) test-browser
+	$(MAKE) test-e2e
+
+test-native:
+	cargo test --release
+
+test-browser:
+	bash scripts/test-browser.sh
+
+test-e2e: build
+	bash scripts/test-e2e.sh
+
+## figures: the paper's Figures 1 and 2 at paper scale (d = 450) into figures/
+figures:
+	mkdir -p figures
+	cargo run --release -- figure --preset fig1 --d 450 --draws 10 --out figures/fig1.svg --csv figures/fig1.csv
+	cargo run --release -- figure --preset fig2 --d 450 --draws 10 --out figures/fig2.svg --csv figures/fig2.csv
+
+clean:
+	cargo clean
+	rm -rf www/pkg node_modules

@@ -1,0 +1,30 @@
+//! The crate's one error type. Every message names the field at fault and what is
+//! allowed, so a person reading it in the page or on the command line can act on it.
+
+use thiserror::Error;
+
+/// Everything that can go wrong, from a bad input to a numerical fault.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Error {
+    /// A parameter outside its allowed range or of the wrong form.
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    /// A spectrum or Delta file that could not be read or parsed.
+    #[error("spectrum file {path}: {message}")]
+    File { path: String, message: String },
+    /// SGD left the stable region (non-finite or exploding risk).
+    #[error("SGD diverged at step {step} (risk {risk}): the step size is too large; try eta = {suggested} or smaller")]
+    Diverged { step: u64, risk: f64, suggested: f64 },
+    /// A linear solve or decomposition that did not succeed.
+    #[error("numerical failure: {0}")]
+    Numerical(String),
+}
+
+impl Error {
+    /// Shorthand for [`Error::Invalid`].
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid { field, message: message.into() }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

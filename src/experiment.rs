@@ -1,0 +1,219 @@
+//! Experiments as step-wise state machines, so the page can drive them in small
+//! slices and the command line all at once, with the same numbers either way.
+//!
+//! * [`Sweep`]: exact finite-d population risks against rho = N/d for chosen curves,
+//!   several draws of W, mean and spread. One unit of work is one (rho, draw, curve);
+//!   units run draw-major, so the whole curve appears first and error bars then
+//!   tighten. Each unit seeds its own generator from (seed, rho index, draw), so a
+//!   point's value does not depend on the order or slicing of the work.
+//! * [`Theory`]: the section-5 curves on any grid of rho.
+//! * SGD runs live in [`crate::sgd::SgdRun`].
+
+use crate::activation::Activation;
+use crate::error::{Error, Result};
+use crate::model::{ModelKind, Target};
+use crate::params::{Curve, Limits, SweepParams};
+use crate::rf::{self, WeightLaw};
+use crate::rng::{self, Stream};
+use crate::theory::{self, neurons};
+use crate::{nn, nt};
+use nalgebra::DMatrix;
+
+/// Mean, standard deviation (over draws) and count of a sweep point.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Stat {
+    pub mean: f64,
+    pub std: f64,
+    pub count: usize,
+}
+
+impl Stat {
+    pub fn of(values: &[f64]) -> Stat {
+        let n = values.len();
+        if n == 0 {
+            return Stat { mean: f64::NAN, std: f64::NAN, count: 0 };
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let var = if n > 1 { values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
+        Stat { mean, std: var.sqrt(), count: n }
+    }
+}
+
+/// The exact normalised population risk of one curve at width `n` for draw `draw`
+/// of W (generators keyed by `(seed, rho_idx, draw)`).
+pub fn exact_point(target: &Target, target_matrix: &DMatrix<f64>, act: Activation, curve: Curve, n: usize, seed: u64, rho_idx: usize, draw: usize) -> Result<f64> {
+    let iso = || rf::sample_weights(target, n, WeightLaw::Isotropic, &mut rng::stream(seed, Stream::Weights, rho_idx as u64, draw as u64));
+    match curve {
+        Curve::RfIso => rf::rf_risk(target, target_matrix, &iso(), act),
+        Curve::RfOpt => {
+            let w = rf::sample_weights(target, n, WeightLaw::Optimal, &mut rng::stream(seed, Stream::WeightsOpt, rho_idx as u64, draw as u64));
+            rf::rf_risk(target, target_matrix, &w, act)
+        }
+        Curve::Nt => match target.kind {
+            ModelKind::Qf => Ok(nt::nt_risk_qf(target_matrix, &iso())),
+            ModelKind::Mg => nt::nt_risk_mg(target_matrix, &iso()),
+        },
+        Curve::Nn => Ok(nn::nn_min(target, n)),
+        Curve::Bayes => Err(Error::invalid("regimes", "the Bayes error has no finite-N simulation; it is a theory line")),
+    }
+}
+
+/// A width sweep in progress.
+pub struct Sweep {
+    params: SweepParams,
+    target: Target,
+    target_matrix: DMatrix<f64>,
+    /// The curves that get dots (the requested ones that have a simulation).
+    curves: Vec<Curve>,
+    /// (rho index, draw, curve index), in execution order.
+    units: Vec<(usize, usize, usize)>,
+    /// Relative cost of each unit, for an honest progress fraction.
+    cost: Vec<f64>,
+    total_cost: f64,
+    done_cost: f64,
+    next: usize,
+    /// values[curve][rho] = values over draws so far.
+    values: Vec<Vec<Vec<f64>>>,
+    failed: Option<Error>,
+}
+
+impl Sweep {
+    pub fn new(params: &SweepParams, limits: &Limits) -> Result<Sweep> {
+        let target = params.validate(limits)?;
+        let d = target.d;
+        let curves: Vec<Curve> = params.curves.iter().copied().filter(|c| *c != Curve::Bayes).collect();
+        let mut units = Vec::new();
+        let mut cost = Vec::new();
+        for draw in 0..params.draws {
+            for (ri, rho) in params.rho.iter().enumerate() {
+                let n = neurons(*rho, d) as f64;
+                for (ci, c) in curves.iter().enumerate() {
+                    // NN's exact minimum does not depend on W: one unit per rho.
+                    if *c == Curve::Nn && draw > 0 {
+                        continue;
+                    }
+                    units.push((ri, draw, ci));
+                    let df = d as f64;
+                    cost.push(match c {
+                        Curve::Nn => 1.0,
+                        Curve::Nt if target.kind == ModelKind::Mg => 10.0 * df * df * (df + n.min(df)),
+                        Curve::Nt => df * n.min(df) * df,
+                        _ => n * n * (n / 3.0 + df),
+                    });
+                }
+            }
+        }
+        let total_cost = cost.iter().sum::<f64>().max(1.0);
+        let target_matrix = target.matrix();
+        Ok(Sweep {
+            values: vec![vec![Vec::new(); params.rho.len()]; curves.len()],
+            params: params.clone(),
+            target,
+            target_matrix,
+            curves,
+            units,
+            cost,
+            total_cost,
+            done_cost: 0.0,
+            next: 0,
+            failed: None,
+        })
+    }
+
+    /// Compute up to `budget` units of work. Returns progress in [0, 1].
+    pub fn advance(&mut self, budget: usize) -> Result<f64> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        for _ in 0..budget {
+            let Some(&(ri, draw, ci)) = self.units.get(self.next) else { break };
+            let n = neurons(self.params.rho[ri], self.target.d);
+            let v = exact_point(&self.target, &self.target_matrix, self.params.activation, self.curves[ci], n, self.params.model.seed, ri, draw);
+            match v {
+                Ok(v) => self.values[ci][ri].push(v),
+                Err(e) => {
+                    self.failed = Some(e.clone());
+                    return Err(e);
+                }
+            }
+            self.done_cost += self.cost[self.next];
+            self.next += 1;
+        }
+        Ok(self.progress())
+    }
+
+    pub fn progress(&self) -> f64 {
+        if self.next >= self.units.len() { 1.0 } else { (self.done_cost / self.total_cost).min(1.0) }
+    }
+    pub fn done(&self) -> bool {
+        self.next >= self.units.len()
+    }
+    pub fn units_done(&self) -> usize {
+        self.next
+    }
+    pub fn units_total(&self) -> usize {
+        self.units.len()
+    }
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+    pub fn params(&self) -> &SweepParams {
+        &self.params
+    }
+    /// The curves with dots, and for each rho its statistics so far.
+    pub fn results(&self) -> Vec<(Curve, Vec<Stat>)> {
+        self.curves.iter().zip(&self.values).map(|(c, v)| (*c, v.iter().map(|x| Stat::of(x)).collect())).collect()
+    }
+}
+
+/// Theory curves (formulas.md section 5) on a grid of rho.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Theory {
+    pub rho: Vec<f64>,
+    /// (curve, value at each rho).
+    #[serde(skip)]
+    pub curves: Vec<(Curve, Vec<f64>)>,
+    /// Monte Carlo standard error of the Bayes line (mg only).
+    pub bayes_se: Option<f64>,
+}
+
+/// Monte Carlo samples for the Bayes error (+-0.001 at 2e5).
+pub const BAYES_SAMPLES: usize = 200_000;
+
+impl Theory {
+    /// Every theory curve in `curves` on the grid `rho`; the Bayes error uses
+    /// `bayes_samples` Monte Carlo samples.
+    pub fn compute(target: &Target, act: Activation, curves: &[Curve], rho: &[f64], bayes_samples: usize, seed: u64) -> Theory {
+        let d = target.d;
+        let mut bayes_se = None;
+        let out = curves
+            .iter()
+            .map(|c| {
+                let v: Vec<f64> = match (c, target.kind) {
+                    (Curve::RfIso, ModelKind::Qf) => rho.iter().map(|r| theory::qf_rf_iso(target, act, *r)).collect(),
+                    (Curve::RfIso, ModelKind::Mg) => rho.iter().map(|r| theory::mg_rf(target, act, *r)).collect(),
+                    (Curve::RfOpt, _) => rho.iter().map(|r| theory::qf_rf_opt(target, act, *r)).collect(),
+                    (Curve::Nt, ModelKind::Qf) => rho.iter().map(|r| theory::qf_nt(target, *r)).collect(),
+                    (Curve::Nt, ModelKind::Mg) => rho.iter().map(|r| theory::mg_nt(target, *r)).collect(),
+                    (Curve::Nn, _) => rho.iter().map(|r| theory::nn(target, neurons(*r, d))).collect(),
+                    (Curve::Bayes, _) => {
+                        let (m, se) = theory::mg_bayes(target, bayes_samples, seed);
+                        bayes_se = Some(se);
+                        vec![m; rho.len()]
+                    }
+                };
+                (*c, v)
+            })
+            .collect();
+        Theory { rho: rho.to_vec(), curves: out, bayes_se }
+    }
+}
+
+/// `n` log-spaced values from `lo` to `hi` (for smooth theory lines).
+pub fn log_grid(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    if n < 2 || lo >= hi {
+        return vec![lo];
+    }
+    let (a, b) = (lo.ln(), hi.ln());
+    (0..n).map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp()).collect()
+}

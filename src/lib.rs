@@ -1,0 +1,38 @@
+//! # lazy-training
+//!
+//! The science engine of the lazy-training explorer: everything needed to reproduce
+//! "Limitations of Lazy Training of Two-layers Neural Networks" (Ghorbani, Mei,
+//! Misiakiewicz, Montanari, NeurIPS 2019). Pure Rust: it runs natively (tests, the
+//! `lazy-training` command line) and in wasm (the page, through [`web`]).
+//!
+//! | module | what |
+//! |---|---|
+//! | [`model`] | qf and mg data models, spectra, sampling |
+//! | [`activation`] | activations, Hermite coefficients, Gaussian kernels |
+//! | [`rf`], [`nt`], [`nn`] | exact population risks of the three regimes |
+//! | [`fit`] | finite-n ridge fits scored on fresh samples |
+//! | [`theory`] | Theorems 1-6 and the Bayes error |
+//! | [`sgd`] | one-pass SGD as a step-wise state machine |
+//! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
+//! | [`params`] | every input checked once, with the error a person can act on |
+//! | [`plot`] | the figures, drawn on any plotters backend |
+//!
+//! Conventions are those of `formulas.md`: risks are normalised so the trivial
+//! predictor has risk 1, Hermite coefficients are not divided by k!.
+
+pub mod activation;
+pub mod error;
+pub mod experiment;
+pub mod fit;
+pub mod linalg;
+pub mod model;
+pub mod nn;
+pub mod nt;
+pub mod params;
+pub mod plot;
+pub mod rf;
+pub mod rng;
+pub mod sgd;
+pub mod theory;
+
+pub use error::{Error, Result};

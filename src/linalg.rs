@@ -1,0 +1,90 @@
+//! Dense linear algebra the rest of the crate relies on, behind one seam so that the
+//! heavy solves can be swapped for a faster backend without touching the maths:
+//! `v^T K^+ v` for a PSD kernel matrix (Cholesky, with an eigen-based pseudo-inverse
+//! when K is singular or ill-conditioned), orthonormal bases of span(W), Haar rotations
+//! and checked symmetric eigendecompositions. No function here panics on user data:
+//! failures come back as [`Error::Numerical`].
+
+use crate::error::{Error, Result};
+use crate::rng::{self, Rng};
+use nalgebra::{DMatrix, DVector, SymmetricEigen};
+
+/// `v^T K^+ v` for a symmetric positive semi-definite `K`.
+///
+/// Tries a Cholesky factorisation first. If it fails, or the factor's diagonal shows a
+/// condition number beyond ~1e12, falls back to a symmetric eigendecomposition and
+/// drops eigenvalues below `1e-12 * max` (the Moore-Penrose pseudo-inverse: the exact
+/// projection onto the span of the features even when they are linearly dependent).
+pub fn quad_form_pinv(k: DMatrix<f64>, v: &DVector<f64>) -> Result<f64> {
+    let n = k.nrows();
+    if n == 0 {
+        return Ok(0.0);
+    }
+    if !k.iter().all(|x| x.is_finite()) || !v.iter().all(|x| x.is_finite()) {
+        return Err(Error::Numerical("kernel matrix has non-finite entries".into()));
+    }
+    if let Some(ch) = k.clone().cholesky() {
+        let l = ch.l_dirty();
+        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+        for i in 0..n {
+            let x = l[(i, i)];
+            lo = lo.min(x);
+            hi = hi.max(x);
+        }
+        if lo > 0.0 && (hi / lo).powi(2) < 1e12 {
+            let z = l.solve_lower_triangular(v).ok_or_else(|| Error::Numerical("triangular solve".into()))?;
+            return Ok(z.norm_squared());
+        }
+    }
+    let eig = SymmetricEigen::try_new(k, 1e-13, 10_000)
+        .ok_or_else(|| Error::Numerical("eigendecomposition of the kernel did not converge".into()))?;
+    let top = eig.eigenvalues.iter().cloned().fold(0.0f64, f64::max);
+    let proj = eig.eigenvectors.transpose() * v;
+    let mut q = 0.0;
+    for (lam, p) in eig.eigenvalues.iter().zip(proj.iter()) {
+        if *lam > 1e-12 * top {
+            q += p * p / lam;
+        }
+    }
+    Ok(q)
+}
+
+/// Orthonormal basis (d x r) of the column span of `w` (d x n), r = min(d, n).
+/// Columns of a Gaussian W are linearly independent with probability one.
+pub fn orth_basis(w: &DMatrix<f64>) -> DMatrix<f64> {
+    let r = w.nrows().min(w.ncols());
+    let qr = w.clone().qr();
+    let q = qr.q();
+    q.columns(0, r).into_owned()
+}
+
+/// A Haar-distributed orthogonal d x d matrix (QR of a Gaussian matrix with the sign
+/// of R's diagonal moved into Q).
+pub fn haar_orthogonal(d: usize, rng: &mut Rng) -> DMatrix<f64> {
+    let mut g = DMatrix::<f64>::zeros(d, d);
+    rng::fill_normal(rng, g.as_mut_slice(), 1.0);
+    let qr = g.qr();
+    let r = qr.r();
+    let mut q = qr.q();
+    for j in 0..d {
+        if r[(j, j)] < 0.0 {
+            q.column_mut(j).neg_mut();
+        }
+    }
+    q
+}
+
+/// Eigenvalues of a symmetric matrix in decreasing order, checked.
+pub fn sym_eigenvalues_desc(m: DMatrix<f64>) -> Result<Vec<f64>> {
+    let eig = SymmetricEigen::try_new(m, 1e-14, 10_000)
+        .ok_or_else(|| Error::Numerical("symmetric eigendecomposition did not converge".into()))?;
+    let mut v: Vec<f64> = eig.eigenvalues.iter().cloned().collect();
+    v.sort_by(|a, b| b.total_cmp(a));
+    Ok(v)
+}
+
+/// Frobenius inner product of two matrices of equal shape.
+#[inline]
+pub fn frob_dot(a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
+    a.iter().zip(b.iter()).map(|(x, y)| x * y).sum()
+}

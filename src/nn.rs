@@ -1,0 +1,73 @@
+//! Fully trained networks (sec. 2.3 and 3.3) and the population risk of any quadratic
+//! predictor `f(x) = <x,Mx> + c` (formulas.md section 4), which all NN and NT states
+//! reduce to: qf NN has `M = W W^T`, mg NN `M = W diag(a) W^T`, NT `M = W A^T + A W^T`.
+//!
+//! * qf: `R = [2||B - M||_F^2 + (tr M + c)^2] / (2||B||_F^2)`.
+//! * mg: `R = 1/2 sum_y [(y - tr(M S_y) - c)^2 + 2 tr((M S_y)^2)]`, `S_y = I - y Delta`.
+//! * minima over all width-N networks: qf `sum_{i>N} lambda_i(B)^2 / ||B||^2` (exact at
+//!   any d); mg `1 / (1 + sum over the N largest |delta_i| of delta_i^2/(2(1+delta_i^2)))`.
+//! * population gradient flow of qf NN (the eps -> 0 limit of SGD, section 7).
+
+use crate::model::{ModelKind, Target};
+use nalgebra::DMatrix;
+
+/// Normalised population risk of `<x,Mx> + c` for a target given by its matrix
+/// (`target_matrix`, B or Delta, in the same frame as M).
+pub fn quadratic_predictor_risk(target: &Target, target_matrix: &DMatrix<f64>, m: &DMatrix<f64>, c: f64) -> f64 {
+    match target.kind {
+        ModelKind::Qf => {
+            let diff = target_matrix - m;
+            (2.0 * diff.norm_squared() + (m.trace() + c).powi(2)) / (2.0 * target.frob2())
+        }
+        ModelKind::Mg => {
+            let md = m * target_matrix; // M Delta
+            let tr_m = m.trace();
+            let tr_md = md.trace();
+            let tr_mm = m.norm_squared(); // tr(M^2) for symmetric M
+            let tr_mdm = (&md * m).trace(); // tr(M Delta M)
+            let tr_mdmd = (&md * &md).trace();
+            let mut r = 0.0;
+            for y in [1.0, -1.0] {
+                // tr(M S_y) = tr M - y tr(M Delta); tr((M S_y)^2) = tr M^2 - 2y tr(M Delta M) + tr((M Delta)^2)
+                let mean = tr_m - y * tr_md;
+                let quad = tr_mm - 2.0 * y * tr_mdm + tr_mdmd;
+                r += 0.5 * ((y - mean - c).powi(2) + 2.0 * quad);
+            }
+            r
+        }
+    }
+}
+
+/// The exact minimum of the NN population risk over width-N networks (normalised).
+pub fn nn_min(target: &Target, n: usize) -> f64 {
+    let eig = target.eig_desc_abs();
+    match target.kind {
+        ModelKind::Qf => {
+            let tail: f64 = eig.iter().skip(n).map(|l| l * l).sum();
+            tail / target.frob2()
+        }
+        ModelKind::Mg => {
+            let s: f64 = eig.iter().take(n).map(|l| l * l / (2.0 * (1.0 + l * l))).sum();
+            1.0 / (1.0 + s)
+        }
+    }
+}
+
+/// Population gradient flow of qf NN (`f = sum_i <w_i,x>^2 + c`), explicit Euler with
+/// time step `dt` (in units of the SGD step size), in the eigenbasis of B:
+/// `dW/dt = 8 (B - W W^T) W + 4 s W`, `dc/dt = 2 s`, `s = tr(B - W W^T) - tr B - c`.
+/// Returns the normalised risk after each of `steps` steps.
+pub fn gradient_flow_qf(target: &Target, w: &mut DMatrix<f64>, c: &mut f64, dt: f64, steps: usize) -> Vec<f64> {
+    let b = target.diag_matrix();
+    let mut out = Vec::with_capacity(steps);
+    for _ in 0..steps {
+        let wwt = &*w * w.transpose();
+        let s = -wwt.trace() - *c;
+        let grad = (&b - &wwt) * &*w * 8.0 + &*w * (4.0 * s);
+        *w += grad * dt;
+        *c += 2.0 * s * dt;
+        let m = &*w * w.transpose();
+        out.push(quadratic_predictor_risk(target, &b, &m, *c));
+    }
+    out
+}

@@ -1,0 +1,229 @@
+//! Every user-settable parameter, checked once at the door. A `*Params` struct holds
+//! what a person asked for (with the paper's defaults); `validate()` turns it into a
+//! config or an [`Error`] naming the field and its allowed range, before any work.
+//! The same checks serve the command line and the page (which passes tighter
+//! [`Limits`] so a browser tab never takes on more than it can finish).
+
+use crate::activation::Activation;
+use crate::error::{Error, Result};
+use crate::model::{ModelKind, Spectrum, Target};
+use crate::theory::neurons;
+
+/// Largest dimension anywhere (the CLI's bound; the page uses [`Limits::web`]).
+pub const MAX_D: usize = 2000;
+
+/// Size caps that keep memory and work bounded.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_d: usize,
+    /// Largest width N in a sweep (the RF kernel is N x N).
+    pub max_sweep_neurons: usize,
+    pub max_draws: usize,
+    pub max_rho_points: usize,
+    pub max_sgd_neurons: usize,
+    pub max_batch: usize,
+    pub max_steps: u64,
+}
+
+impl Limits {
+    /// Command line: paper scale (d = 450, N up to 10 d).
+    pub const fn native() -> Limits {
+        Limits { max_d: MAX_D, max_sweep_neurons: 6000, max_draws: 1000, max_rho_points: 200, max_sgd_neurons: 4000, max_batch: 100_000, max_steps: 1_000_000_000 }
+    }
+    /// Browser: small d, work a tab finishes in seconds.
+    pub const fn web() -> Limits {
+        Limits { max_d: 200, max_sweep_neurons: 1000, max_draws: 50, max_rho_points: 60, max_sgd_neurons: 400, max_batch: 2000, max_steps: 10_000_000 }
+    }
+}
+
+fn check_range<T: PartialOrd + std::fmt::Display + Copy>(field: &'static str, v: T, lo: T, hi: T, what: &str) -> Result<T> {
+    if v < lo || v > hi {
+        return Err(Error::invalid(field, format!("{what} must be between {lo} and {hi}, got {v}")));
+    }
+    Ok(v)
+}
+
+/// The data model: kind, dimension, spectrum, rotation, seed.
+#[derive(Clone, Debug)]
+pub struct ModelParams {
+    pub kind: ModelKind,
+    pub d: usize,
+    pub spectrum: Spectrum,
+    pub rotate: bool,
+    pub seed: u64,
+}
+
+impl ModelParams {
+    pub fn new(kind: ModelKind, d: usize) -> Self {
+        ModelParams { kind, d, spectrum: Spectrum::default_for(kind), rotate: false, seed: 1 }
+    }
+    /// Check d and draw the target (which checks the spectrum against the model).
+    pub fn target(&self, limits: &Limits) -> Result<Target> {
+        check_range("d", self.d, 2, limits.max_d, "the dimension d")?;
+        Target::new(self.kind, self.d, &self.spectrum, self.rotate, self.seed)
+    }
+}
+
+/// A curve of the width plots. Names follow the CLI: qf `rf_iso, rf_opt, nt, nn`;
+/// mg `rf, nt, nn, bayes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Curve {
+    RfIso,
+    RfOpt,
+    Nt,
+    Nn,
+    Bayes,
+}
+
+impl Curve {
+    pub fn name(self, kind: ModelKind) -> &'static str {
+        match (self, kind) {
+            (Curve::RfIso, ModelKind::Qf) => "rf_iso",
+            (Curve::RfIso, ModelKind::Mg) => "rf",
+            (Curve::RfOpt, _) => "rf_opt",
+            (Curve::Nt, _) => "nt",
+            (Curve::Nn, _) => "nn",
+            (Curve::Bayes, _) => "bayes",
+        }
+    }
+    /// The theory curves of a model, in display order.
+    pub fn theory_set(kind: ModelKind) -> &'static [Curve] {
+        match kind {
+            ModelKind::Qf => &[Curve::RfIso, Curve::RfOpt, Curve::Nt, Curve::Nn],
+            ModelKind::Mg => &[Curve::RfIso, Curve::Nt, Curve::Nn, Curve::Bayes],
+        }
+    }
+    /// The curves with simulated (exact finite-d) dots.
+    pub fn exact_set(kind: ModelKind) -> &'static [Curve] {
+        match kind {
+            ModelKind::Qf => &[Curve::RfIso, Curve::RfOpt, Curve::Nt, Curve::Nn],
+            ModelKind::Mg => &[Curve::RfIso, Curve::Nt, Curve::Nn],
+        }
+    }
+    pub fn parse(s: &str, kind: ModelKind) -> Result<Curve> {
+        let c = match s.trim().to_ascii_lowercase().as_str() {
+            "rf_iso" | "rf" => Curve::RfIso,
+            "rf_opt" => Curve::RfOpt,
+            "nt" => Curve::Nt,
+            "nn" => Curve::Nn,
+            "bayes" => Curve::Bayes,
+            other => return Err(Error::invalid("regimes", format!("unknown regime {:?}; use rf_iso, rf_opt, nt, nn (qf) or rf, nt, nn, bayes (mg)", crate::model::clip(other)))),
+        };
+        if !Curve::theory_set(kind).contains(&c) {
+            return Err(Error::invalid("regimes", format!("{} is not a curve of the {kind} model", c.name(kind))));
+        }
+        Ok(c)
+    }
+}
+
+/// Parse a list of numbers separated by commas or spaces.
+pub fn parse_list(field: &'static str, s: &str) -> Result<Vec<f64>> {
+    let mut v = Vec::new();
+    for tok in s.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+        let x: f64 = tok.parse().map_err(|_| Error::invalid(field, format!("{:?} is not a number", crate::model::clip(tok))))?;
+        v.push(x);
+        if v.len() > 10_000 {
+            return Err(Error::invalid(field, "too many values"));
+        }
+    }
+    Ok(v)
+}
+
+/// Check a rho grid: non-empty, finite, in (0, 100], increasing, and every
+/// `N = floor(rho d + 1/2)` between 1 and `max_n`.
+pub fn check_rho(rho: &[f64], d: usize, max_points: usize, max_n: usize) -> Result<()> {
+    if rho.is_empty() {
+        return Err(Error::invalid("rho", "give at least one value of N/d"));
+    }
+    if rho.len() > max_points {
+        return Err(Error::invalid("rho", format!("at most {max_points} values of N/d, got {}", rho.len())));
+    }
+    for (i, r) in rho.iter().enumerate() {
+        if !r.is_finite() || *r <= 0.0 || *r > 100.0 {
+            return Err(Error::invalid("rho", format!("N/d must be in (0, 100], got {r}")));
+        }
+        if i > 0 && *r <= rho[i - 1] {
+            return Err(Error::invalid("rho", "values of N/d must be strictly increasing"));
+        }
+    }
+    let n_lo = neurons(rho[0], d);
+    let n_hi = neurons(*rho.last().unwrap_or(&0.0), d);
+    if n_lo < 1 {
+        return Err(Error::invalid("rho", format!("N/d = {} gives N = 0 neurons at d = {d}; the smallest N/d is {:.4}", rho[0], 0.5 / d as f64)));
+    }
+    if n_hi > max_n {
+        return Err(Error::invalid("rho", format!("N/d = {} gives N = {n_hi} neurons at d = {d}; at most {max_n} here", rho.last().unwrap_or(&0.0))));
+    }
+    Ok(())
+}
+
+/// A width sweep: exact finite-d population risks against rho.
+#[derive(Clone, Debug)]
+pub struct SweepParams {
+    pub model: ModelParams,
+    pub activation: Activation,
+    pub curves: Vec<Curve>,
+    pub rho: Vec<f64>,
+    pub draws: usize,
+}
+
+impl SweepParams {
+    pub fn validate(&self, limits: &Limits) -> Result<Target> {
+        let target = self.model.target(limits)?;
+        check_range("draws", self.draws, 1, limits.max_draws, "the number of draws of W")?;
+        check_rho(&self.rho, self.model.d, limits.max_rho_points, limits.max_sweep_neurons)?;
+        for c in &self.curves {
+            if !Curve::theory_set(self.model.kind).contains(c) {
+                return Err(Error::invalid("regimes", format!("{} is not a curve of the {} model", c.name(self.model.kind), self.model.kind)));
+            }
+        }
+        Ok(target)
+    }
+}
+
+/// What SGD trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SgdRegime {
+    /// Both layers (qf: second layer fixed at 1).
+    Nn,
+    /// The linearisation at the initial W (`a_i` and `c`).
+    Nt,
+}
+
+impl std::str::FromStr for SgdRegime {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "nn" => Ok(SgdRegime::Nn),
+            "nt" => Ok(SgdRegime::Nt),
+            _ => Err(Error::invalid("regime", format!("unknown SGD regime {:?}; use nn or nt", crate::model::clip(s)))),
+        }
+    }
+}
+
+/// One-pass SGD (section 7): step size `eta / d`, fresh batch each step.
+#[derive(Clone, Debug)]
+pub struct SgdParams {
+    pub model: ModelParams,
+    pub regime: SgdRegime,
+    pub neurons: usize,
+    pub batch: usize,
+    pub eta: f64,
+    pub steps: u64,
+    pub record_every: u64,
+}
+
+impl SgdParams {
+    pub fn validate(&self, limits: &Limits) -> Result<Target> {
+        let target = self.model.target(limits)?;
+        check_range("neurons", self.neurons, 1, limits.max_sgd_neurons, "the number of neurons N")?;
+        check_range("batch", self.batch, 1, limits.max_batch, "the batch size")?;
+        if !self.eta.is_finite() || self.eta <= 0.0 || self.eta > 100.0 {
+            return Err(Error::invalid("eta", format!("the step size eta must be a number in (0, 100] (the step is eta/d), got {}", self.eta)));
+        }
+        check_range("steps", self.steps, 1, limits.max_steps, "the number of SGD steps")?;
+        check_range("record_every", self.record_every, 1, self.steps, "record-every")?;
+        Ok(target)
+    }
+}

@@ -1,0 +1,301 @@
+//! The figures, drawn by one function generic over plotters' `DrawingBackend`: the
+//! canvas backend in the page, the SVG backend in the command line and native tests.
+//!
+//! A figure panel is plain data ([`Panel`]: lines, dashed limits, dots with error
+//! bars); builders turn a sweep, its theory and SGD runs into the panels of the
+//! paper's Figures 1 and 2 (left: risk against N/d, log-x; right: risk against
+//! samples, log-x, dashed large-n limits). [`draw_panel`] returns the [`Mapping`] from
+//! data to pixels so the page can turn a mouse position into data coordinates.
+
+use crate::experiment::{Stat, Theory};
+use crate::model::ModelKind;
+use crate::params::{Curve, SgdRegime};
+use plotters::coord::Shift;
+use plotters::element::ErrorBar;
+use plotters::prelude::*;
+
+/// How a series is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Line,
+    Dashed,
+    Dotted,
+    /// Dots with vertical error bars (`err` = half-height).
+    Dots,
+}
+
+/// One series of a panel.
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub label: String,
+    pub color: (u8, u8, u8),
+    pub mark: Mark,
+    pub points: Vec<(f64, f64)>,
+    /// Error-bar half-heights for [`Mark::Dots`] (empty otherwise).
+    pub err: Vec<f64>,
+}
+
+/// One plot: axes, labels and series.
+#[derive(Clone, Debug)]
+pub struct Panel {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    pub series: Vec<Series>,
+}
+
+/// Sizes in CSS pixels, multiplied by `scale` (the device pixel ratio, or a
+/// projector's zoom) so text and strokes stay the same apparent size.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub scale: f64,
+    pub font_px: f64,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style { scale: 1.0, font_px: 14.0 }
+    }
+}
+
+/// The data-to-pixel mapping of a drawn panel (log-x), for hover read-outs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Mapping {
+    /// Plotting area in backend pixels: left, top, right, bottom.
+    pub px: (i32, i32, i32, i32),
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+}
+
+impl Mapping {
+    /// Data coordinates of a backend pixel, if inside the plotting area.
+    pub fn to_data(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        let (l, t, r, b) = (self.px.0 as f64, self.px.1 as f64, self.px.2 as f64, self.px.3 as f64);
+        if x < l || x > r || y < t || y > b || r <= l || b <= t {
+            return None;
+        }
+        let fx = (x - l) / (r - l);
+        let fy = (b - y) / (b - t);
+        let (x0, x1) = (self.x_range.0.ln(), self.x_range.1.ln());
+        Some(((x0 + fx * (x1 - x0)).exp(), self.y_range.0 + fy * (self.y_range.1 - self.y_range.0)))
+    }
+}
+
+/// Colours (colour-blind safe, Okabe-Ito) and labels of the curves.
+pub fn curve_color(c: Curve) -> (u8, u8, u8) {
+    match c {
+        Curve::RfIso => (0, 114, 178),   // blue
+        Curve::RfOpt => (86, 180, 233),  // sky blue
+        Curve::Nt => (213, 94, 0),       // vermillion
+        Curve::Nn => (0, 158, 115),      // green
+        Curve::Bayes => (0, 0, 0),
+    }
+}
+
+pub fn curve_label(c: Curve, kind: ModelKind) -> &'static str {
+    match (c, kind) {
+        (Curve::RfIso, ModelKind::Qf) => "RF (isotropic)",
+        (Curve::RfIso, ModelKind::Mg) => "RF",
+        (Curve::RfOpt, _) => "RF (optimal)",
+        (Curve::Nt, _) => "NT",
+        (Curve::Nn, _) => "NN",
+        (Curve::Bayes, _) => "Bayes error",
+    }
+}
+
+/// The left panel: theory lines and exact-population dots (mean +- std over draws).
+pub fn width_panel(kind: ModelKind, d: usize, theory: &Theory, rho: &[f64], dots: &[(Curve, Vec<Stat>)]) -> Panel {
+    let mut series = Vec::new();
+    for (c, v) in &theory.curves {
+        series.push(Series {
+            label: format!("{} theory", curve_label(*c, kind)),
+            color: curve_color(*c),
+            mark: if *c == Curve::Bayes { Mark::Dotted } else { Mark::Line },
+            points: theory.rho.iter().copied().zip(v.iter().copied()).filter(|p| p.1.is_finite()).collect(),
+            err: Vec::new(),
+        });
+    }
+    for (c, stats) in dots {
+        let (mut points, mut err) = (Vec::new(), Vec::new());
+        for (r, s) in rho.iter().zip(stats) {
+            if s.count > 0 && s.mean.is_finite() {
+                points.push((*r, s.mean));
+                err.push(if s.std.is_finite() { s.std } else { 0.0 });
+            }
+        }
+        series.push(Series { label: format!("{} simulation", curve_label(*c, kind)), color: curve_color(*c), mark: Mark::Dots, points, err });
+    }
+    let lo = rho.first().copied().unwrap_or(0.1).min(theory.rho.first().copied().unwrap_or(f64::INFINITY));
+    let hi = rho.last().copied().unwrap_or(10.0).max(theory.rho.last().copied().unwrap_or(0.0));
+    Panel {
+        title: format!("{}: risk against width, d = {d}", kind_title(kind)),
+        x_label: "N/d".into(),
+        y_label: "test risk (normalised)".into(),
+        x_range: (lo / 1.15, hi * 1.15),
+        y_range: (0.0, 1.05),
+        series,
+    }
+}
+
+fn kind_title(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Qf => "quadratic target (qf)",
+        ModelKind::Mg => "mixture of Gaussians (mg)",
+    }
+}
+
+/// One SGD run as the right panel shows it.
+#[derive(Clone, Debug)]
+pub struct SgdCurve {
+    pub regime: SgdRegime,
+    pub samples: Vec<u64>,
+    pub risk: Vec<f64>,
+    pub limit: f64,
+}
+
+/// The right panel: risk against samples for NT and NN SGD, dashed large-n limits.
+pub fn sgd_panel(kind: ModelKind, d: usize, n: usize, runs: &[SgdCurve], max_samples: u64) -> Panel {
+    let mut series = Vec::new();
+    for run in runs {
+        let c = match run.regime {
+            SgdRegime::Nn => Curve::Nn,
+            SgdRegime::Nt => Curve::Nt,
+        };
+        let name = curve_label(c, kind);
+        // log-x: samples start at 0; the record at 0 samples is drawn at one batch.
+        let pts: Vec<(f64, f64)> = run
+            .samples
+            .iter()
+            .zip(&run.risk)
+            .filter(|(s, r)| **s > 0 && r.is_finite())
+            .map(|(s, r)| (*s as f64, *r))
+            .collect();
+        series.push(Series { label: format!("{name} SGD"), color: curve_color(c), mark: Mark::Line, points: pts, err: Vec::new() });
+        series.push(Series {
+            label: format!("{name} large-n limit"),
+            color: curve_color(c),
+            mark: Mark::Dashed,
+            points: vec![(1.0, run.limit), (max_samples.max(10) as f64 * 1.5, run.limit)],
+            err: Vec::new(),
+        });
+    }
+    let x_lo = runs.iter().filter_map(|r| r.samples.iter().copied().find(|s| *s > 0)).min().unwrap_or(100) as f64;
+    let y_hi = runs
+        .iter()
+        .flat_map(|r| r.risk.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(1.0f64, f64::max)
+        .min(3.0);
+    Panel {
+        title: format!("SGD, d = {d}, N = {n}"),
+        x_label: "samples".into(),
+        y_label: "test risk (normalised)".into(),
+        x_range: (x_lo / 1.2, max_samples.max(10) as f64 * 1.2),
+        y_range: (0.0, y_hi * 1.05),
+        series,
+    }
+}
+
+fn rgb(c: (u8, u8, u8)) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// Draw a panel (log-x, linear y) with its legend; returns the pixel mapping.
+pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, style: &Style) -> Result<Mapping, String> {
+    let s = style.scale.max(0.25);
+    let px = |v: f64| ((v * s).round() as i32).max(1);
+    let font = style.font_px * s;
+    area.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (x0, x1) = (panel.x_range.0.max(1e-12), panel.x_range.1.max(panel.x_range.0 * 1.0001 + 1e-12));
+    let (y0, y1) = panel.y_range;
+    let (w, _) = area.dim_in_pixel();
+    let title_font = ("sans-serif", font * 1.1).into_font();
+    let mut chart = ChartBuilder::on(area)
+        .caption(&panel.title, title_font)
+        .margin(px(10.0))
+        .x_label_area_size(px(2.6 * style.font_px))
+        .y_label_area_size(px(3.6 * style.font_px))
+        .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
+        .map_err(|e| e.to_string())?;
+    let label_font = ("sans-serif", font).into_font();
+    chart
+        .configure_mesh()
+        .x_desc(&panel.x_label)
+        .y_desc(&panel.y_label)
+        .label_style(label_font.clone())
+        .axis_desc_style(label_font.clone())
+        .x_labels(if (w as f64) < 420.0 * s { 5 } else { 9 })
+        .y_labels(6)
+        .x_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(210, 210, 210))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let clip = |p: &(f64, f64)| p.0 >= x0 && p.0 <= x1;
+    for ser in &panel.series {
+        let color = rgb(ser.color);
+        let pts: Vec<(f64, f64)> = ser.points.iter().copied().filter(clip).map(|(x, y)| (x, y.clamp(y0 - 1.0, y1 + 1.0))).collect();
+        let legend_color = color;
+        let lw = px(2.0) as u32;
+        let anno = match ser.mark {
+            Mark::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(lw))).map_err(|e| e.to_string())?,
+            Mark::Dashed => chart
+                .draw_series(DashedLineSeries::new(pts, px(8.0) as u32, px(5.0) as u32, color.stroke_width(lw)))
+                .map_err(|e| e.to_string())?,
+            Mark::Dotted => chart
+                .draw_series(DashedLineSeries::new(pts, px(2.0) as u32, px(4.0) as u32, color.stroke_width(lw)))
+                .map_err(|e| e.to_string())?,
+            Mark::Dots => {
+                let errs: Vec<(f64, f64, f64)> = ser.points.iter().zip(&ser.err).filter(|(p, _)| clip(p)).map(|(p, e)| (p.0, p.1 - e, p.1 + e)).collect();
+                chart
+                    .draw_series(errs.iter().map(|(x, lo, hi)| ErrorBar::new_vertical(*x, *lo, (lo + hi) / 2.0, *hi, color.stroke_width(px(1.5) as u32), px(6.0) as u32)))
+                    .map_err(|e| e.to_string())?;
+                chart.draw_series(pts.iter().map(|p| Circle::new(*p, px(4.0), color.filled()))).map_err(|e| e.to_string())?
+            }
+        };
+        let mark = ser.mark;
+        let lw2 = lw;
+        anno.label(ser.label.clone()).legend(move |(x, y)| -> DynElement<'static, DB, (i32, i32)> {
+            let unit = (lw2 as i32).max(1) * 9;
+            match mark {
+                Mark::Dots => Circle::new((x + unit / 2, y), (lw2 as i32) * 2, legend_color.filled()).into_dyn(),
+                _ => PathElement::new(vec![(x, y), (x + unit, y)], legend_color.stroke_width(lw2)).into_dyn(),
+            }
+        });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(("sans-serif", font * 0.85).into_font())
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    Ok(Mapping { px: (xr.start, yr.start, xr.end, yr.end), x_range: (x0, x1), y_range: (y0, y1) })
+}
+
+fn fmt_tick(v: f64) -> String {
+    if v >= 1e4 {
+        let e = v.log10().floor();
+        let m = v / 10f64.powf(e);
+        if (m - 1.0).abs() < 1e-6 { format!("1e{e}") } else { format!("{m:.0}e{e}") }
+    } else if v >= 10.0 {
+        format!("{v:.0}")
+    } else if v >= 1.0 {
+        format!("{v:.1}").trim_end_matches(".0").to_string()
+    } else {
+        format!("{v:.2}").trim_end_matches('0').to_string()
+    }
+}
+
+/// Draw a figure: the width panel on the left and the SGD panel on the right (side by
+/// side when wide, stacked when narrow). Returns the two mappings.
+pub fn draw_figure<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, left: &Panel, right: &Panel, style: &Style) -> Result<(Mapping, Mapping), String> {
+    let (w, h) = area.dim_in_pixel();
+    let (a, b) = if w as f64 >= 1.3 * h as f64 { area.split_horizontally(w / 2) } else { area.split_vertically(h / 2) };
+    Ok((draw_panel(&a, left, style)?, draw_panel(&b, right, style)?))
+}
