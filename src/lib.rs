@@ -34,5 +34,7 @@ pub mod rf;
 pub mod rng;
 pub mod sgd;
 pub mod theory;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use error::{Error, Result};
