@@ -13,11 +13,15 @@ pub enum Error {
     #[error("spectrum file {path}: {message}")]
     File { path: String, message: String },
     /// SGD left the stable region (non-finite or exploding risk).
-    #[error("SGD diverged at step {step} (risk {risk}): the step size is too large; try eta = {suggested} or smaller")]
+    #[error("SGD diverged at step {step} ({}): the step size eta is too large; try eta = {suggested} or smaller", describe_risk(*.risk))]
     Diverged { step: u64, risk: f64, suggested: f64 },
     /// A linear solve or decomposition that did not succeed.
     #[error("numerical failure: {0}")]
     Numerical(String),
+}
+
+fn describe_risk(r: f64) -> String {
+    if r.is_finite() { format!("the risk grew to {r:.3e}") } else { "the risk overflowed".to_string() }
 }
 
 impl Error {

@@ -44,6 +44,17 @@ pub struct Panel {
     pub x_range: (f64, f64),
     pub y_range: (f64, f64),
     pub series: Vec<Series>,
+    /// Where the legend goes (where the curves leave room).
+    pub legend: Legend,
+}
+
+/// Legend placement inside the plotting area.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Legend {
+    UpperRight,
+    LowerLeft,
+    /// Top-left corner at these fractions of the plotting area (from its top-left).
+    At(f64, f64),
 }
 
 /// Sizes in CSS pixels, multiplied by `scale` (the device pixel ratio, or a
@@ -110,7 +121,7 @@ pub fn width_panel(kind: ModelKind, d: usize, theory: &Theory, rho: &[f64], dots
     let mut series = Vec::new();
     for (c, v) in &theory.curves {
         series.push(Series {
-            label: format!("{} theory", curve_label(*c, kind)),
+            label: curve_label(*c, kind).to_string(),
             color: curve_color(*c),
             mark: if *c == Curve::Bayes { Mark::Dotted } else { Mark::Line },
             points: theory.rho.iter().copied().zip(v.iter().copied()).filter(|p| p.1.is_finite()).collect(),
@@ -125,24 +136,29 @@ pub fn width_panel(kind: ModelKind, d: usize, theory: &Theory, rho: &[f64], dots
                 err.push(if s.std.is_finite() { s.std } else { 0.0 });
             }
         }
-        series.push(Series { label: format!("{} simulation", curve_label(*c, kind)), color: curve_color(*c), mark: Mark::Dots, points, err });
+        // Dots share their theory line's legend entry (drawn as line + dot).
+        series.push(Series { label: String::new(), color: curve_color(*c), mark: Mark::Dots, points, err });
     }
     let lo = rho.first().copied().unwrap_or(0.1).min(theory.rho.first().copied().unwrap_or(f64::INFINITY));
     let hi = rho.last().copied().unwrap_or(10.0).max(theory.rho.last().copied().unwrap_or(0.0));
     Panel {
-        title: format!("{}: risk against width, d = {d}", kind_title(kind)),
+        title: format!("{}, d = {d}: lines theory, dots simulation", kind_title(kind)),
         x_label: "N/d".into(),
         y_label: "test risk (normalised)".into(),
         x_range: (lo / 1.15, hi * 1.15),
         y_range: (0.0, 1.05),
         series,
+        legend: match kind {
+            ModelKind::Qf => Legend::At(0.6, 0.45),
+            ModelKind::Mg => Legend::LowerLeft,
+        },
     }
 }
 
 fn kind_title(kind: ModelKind) -> &'static str {
     match kind {
-        ModelKind::Qf => "quadratic target (qf)",
-        ModelKind::Mg => "mixture of Gaussians (mg)",
+        ModelKind::Qf => "Quadratic target (qf)",
+        ModelKind::Mg => "Mixture of Gaussians (mg)",
     }
 }
 
@@ -157,6 +173,13 @@ pub struct SgdCurve {
 
 /// The right panel: risk against samples for NT and NN SGD, dashed large-n limits.
 pub fn sgd_panel(kind: ModelKind, d: usize, n: usize, runs: &[SgdCurve], max_samples: u64) -> Panel {
+    // log-x: the record at 0 samples (the initial risk) has no place on the axis.
+    let points = |run: &SgdCurve| -> Vec<(f64, f64)> {
+        run.samples.iter().zip(&run.risk).filter(|(s, r)| **s > 0 && r.is_finite()).map(|(s, r)| (*s as f64, *r)).collect()
+    };
+    let x_lo = runs.iter().filter_map(|r| r.samples.iter().copied().find(|s| *s > 0)).min().unwrap_or(100) as f64 / 1.2;
+    let x_hi = max_samples.max(10) as f64 * 1.2;
+    let y_hi = runs.iter().flat_map(|r| points(r).into_iter().map(|p| p.1).chain([r.limit])).filter(|v| v.is_finite()).fold(1.0f64, f64::max).min(3.0);
     let mut series = Vec::new();
     for run in runs {
         let c = match run.regime {
@@ -164,37 +187,23 @@ pub fn sgd_panel(kind: ModelKind, d: usize, n: usize, runs: &[SgdCurve], max_sam
             SgdRegime::Nt => Curve::Nt,
         };
         let name = curve_label(c, kind);
-        // log-x: samples start at 0; the record at 0 samples is drawn at one batch.
-        let pts: Vec<(f64, f64)> = run
-            .samples
-            .iter()
-            .zip(&run.risk)
-            .filter(|(s, r)| **s > 0 && r.is_finite())
-            .map(|(s, r)| (*s as f64, *r))
-            .collect();
-        series.push(Series { label: format!("{name} SGD"), color: curve_color(c), mark: Mark::Line, points: pts, err: Vec::new() });
+        series.push(Series { label: format!("{name} SGD"), color: curve_color(c), mark: Mark::Line, points: points(run), err: Vec::new() });
         series.push(Series {
             label: format!("{name} large-n limit"),
             color: curve_color(c),
             mark: Mark::Dashed,
-            points: vec![(1.0, run.limit), (max_samples.max(10) as f64 * 1.5, run.limit)],
+            points: vec![(x_lo, run.limit), (x_hi, run.limit)],
             err: Vec::new(),
         });
     }
-    let x_lo = runs.iter().filter_map(|r| r.samples.iter().copied().find(|s| *s > 0)).min().unwrap_or(100) as f64;
-    let y_hi = runs
-        .iter()
-        .flat_map(|r| r.risk.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(1.0f64, f64::max)
-        .min(3.0);
     Panel {
-        title: format!("SGD, d = {d}, N = {n}"),
+        title: format!("One-pass SGD, d = {d}, N = {n}"),
         x_label: "samples".into(),
         y_label: "test risk (normalised)".into(),
-        x_range: (x_lo / 1.2, max_samples.max(10) as f64 * 1.2),
+        x_range: (x_lo, x_hi),
         y_range: (0.0, y_hi * 1.05),
         series,
+        legend: Legend::UpperRight,
     }
 }
 
@@ -256,19 +265,39 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
                 chart.draw_series(pts.iter().map(|p| Circle::new(*p, px(4.0), color.filled()))).map_err(|e| e.to_string())?
             }
         };
-        let mark = ser.mark;
-        let lw2 = lw;
-        anno.label(ser.label.clone()).legend(move |(x, y)| -> DynElement<'static, DB, (i32, i32)> {
-            let unit = (lw2 as i32).max(1) * 9;
-            match mark {
-                Mark::Dots => Circle::new((x + unit / 2, y), (lw2 as i32) * 2, legend_color.filled()).into_dyn(),
-                _ => PathElement::new(vec![(x, y), (x + unit, y)], legend_color.stroke_width(lw2)).into_dyn(),
-            }
+        if ser.label.is_empty() {
+            continue;
+        }
+        let with_dot = panel.series.iter().any(|o| o.mark == Mark::Dots && o.color == ser.color && !o.points.is_empty());
+        let (mark, lw2, r) = (ser.mark, lw, px(4.0));
+        anno.label(ser.label.clone()).legend(move |(x, y)| {
+            // One glyph type for every mark: two segments and a dot (hidden unless needed).
+            let unit = (lw2 as i32).max(1) * 10;
+            let (seg1, seg2) = match mark {
+                Mark::Dashed | Mark::Dotted => (vec![(0, 0), (unit / 4, 0)], vec![(unit / 2, 0), (3 * unit / 4, 0)]),
+                _ => (vec![(0, 0), (unit, 0)], vec![(unit, 0), (unit, 0)]),
+            };
+            let dot = if with_dot || mark == Mark::Dots { legend_color.filled() } else { legend_color.mix(0.0).filled() };
+            EmptyElement::at((x, y))
+                + PathElement::new(seg1, legend_color.stroke_width(lw2))
+                + PathElement::new(seg2, legend_color.stroke_width(lw2))
+                + Circle::new((unit / 2, 0), r, dot)
         });
     }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let (ox, oy) = area.get_base_pixel();
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(match panel.legend {
+            Legend::UpperRight => SeriesLabelPosition::UpperRight,
+            Legend::At(fx, fy) => {
+                SeriesLabelPosition::Coordinate(
+                    xr.start - ox + ((xr.end - xr.start) as f64 * fx) as i32,
+                    yr.start - oy + ((yr.end - yr.start) as f64 * fy) as i32,
+                )
+            }
+            Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
+        })
         .label_font(("sans-serif", font * 0.85).into_font())
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(180, 180, 180))

@@ -151,7 +151,7 @@ impl SgdRun {
         let risk = self.current_risk();
         let first = self.rec_risk.first().copied().unwrap_or(risk);
         if !risk.is_finite() || risk > 1e4 * (1.0 + first) {
-            let e = Error::Diverged { step: self.step, risk, suggested: self.params.eta / 4.0 };
+            let e = Error::Diverged { step: self.step, risk, suggested: self.params.eta / 10.0 };
             self.failed = Some(e.clone());
             return Err(e);
         }

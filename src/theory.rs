@@ -79,7 +79,7 @@ pub fn nn(target: &Target, n: usize) -> f64 {
     let eig = target.eig_desc_abs();
     let top: f64 = eig.iter().take(n).map(|l| l * l).sum();
     match target.kind {
-        crate::model::ModelKind::Qf => 1.0 - top / target.frob2(),
+        crate::model::ModelKind::Qf => (1.0 - top / target.frob2()).max(0.0),
         crate::model::ModelKind::Mg => 1.0 / (1.0 + top / 2.0),
     }
 }
