@@ -1,0 +1,210 @@
+// End-to-end test of the explorer page: a tiny static server on 127.0.0.1 serves the
+// repository root (after `make build`), playwright-core drives the system's Chromium.
+// Run: node --test tests/e2e/   (make test-e2e). Screenshots go to test-results/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const OUT = path.join(ROOT, "test-results");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
+  ".wasm": "application/wasm", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
+
+let server, base, browser;
+
+function serve() {
+  return new Promise((resolve) => {
+    const s = http.createServer((req, res) => {
+      const url = new URL(req.url, "http://x");
+      let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
+      if (!file.startsWith(ROOT)) { res.writeHead(403).end(); return; }
+      if (file.endsWith(path.sep)) file = path.join(file, "index.html");
+      fs.readFile(file, (err, data) => {
+        if (err) { res.writeHead(404).end("not found"); return; }
+        res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
+        res.end(data);
+      });
+    });
+    s.listen(0, "127.0.0.1", () => resolve(s));
+  });
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm")), "www/pkg is missing: run `make build` first");
+  fs.mkdirSync(OUT, { recursive: true });
+  server = await serve();
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await new Promise((r) => server.close(r));
+});
+
+// A page that records console errors, page errors and every request's origin.
+async function open(url = base, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems = [];
+  const foreign = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
+  page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith(base) && !u.startsWith("data:")) foreign.push(u);
+  });
+  page.on("requestfailed", (r) => problems.push("request failed: " + r.url()));
+  await page.goto(url);
+  return { page, context, problems, foreign };
+}
+
+// Non-white pixels of a canvas, and a cheap fingerprint of its content.
+const inkOf = (page, id) => page.evaluate((id) => {
+  const c = document.getElementById(id);
+  const { data } = c.getContext("2d").getImageData(0, 0, c.width, c.height);
+  let ink = 0, hash = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) { ink++; hash = (hash * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2] + i) | 0; }
+  }
+  return { ink, hash, w: c.width, h: c.height };
+}, id);
+
+const sweepDone = (page, timeout = 20000) => page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout });
+
+test("loads cleanly: theory at once, every dot within 10 s, both plots drawn, nothing fetched elsewhere", async () => {
+  const { page, context, problems, foreign } = await open();
+  await page.waitForFunction(() => window.lazyExplorer && window.lazyExplorer.timings.theory !== null, null, { timeout: 10000 });
+  await sweepDone(page, 10000);
+  const t = await page.evaluate(() => window.lazyExplorer.timings);
+  console.log(`# timings (ms from navigation start): wasm ready ${t.wasm.toFixed(0)}, theory drawn ${t.theory.toFixed(0)}, all dots ${t.sweep.toFixed(0)}`);
+  assert.ok(t.sweep < 10000, `the default sweep took ${t.sweep} ms`);
+  // Let the last frame paint.
+  await page.waitForTimeout(100);
+  const left = await inkOf(page, "plot-width");
+  const right = await inkOf(page, "plot-sgd");
+  assert.ok(left.ink > 0.03 * left.w * left.h, `left plot has only ${left.ink} inked pixels`);
+  assert.ok(right.ink > 0.01 * right.w * right.h, `right plot has only ${right.ink} inked pixels`);
+  assert.equal(await page.locator("#sweep-progress").evaluate((p) => p.value), 1);
+  await page.getByRole("button", { name: "Play" }).waitFor();
+  await page.getByRole("button", { name: "Step" }).waitFor();
+  await page.getByRole("button", { name: "Reset" }).waitFor();
+  await page.screenshot({ path: path.join(OUT, "default.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(foreign, []);
+  await context.close();
+});
+
+test("Play advances the SGD plot, Pause stops it", async () => {
+  const { page, context, problems } = await open();
+  await sweepDone(page);
+  const before = await inkOf(page, "plot-sgd");
+  const samples0 = await page.evaluate(() => window.lazyExplorer.explorer.sgdSamples());
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Pause" }).waitFor();
+  await page.waitForFunction((s0) => window.lazyExplorer.explorer.sgdSamples() > s0 + 200000, samples0, { timeout: 20000 });
+  await page.screenshot({ path: path.join(OUT, "playing.png") });
+  const during = await inkOf(page, "plot-sgd");
+  assert.notEqual(during.hash, before.hash, "the SGD plot did not change while playing");
+  const risks = await page.evaluate(() => window.lazyExplorer.explorer.sgdRisks("nn"));
+  assert.ok(risks.length > 3 && risks[risks.length - 1] < risks[0], "NN risk should fall while playing");
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Play" }).waitFor();
+  const paused = await page.evaluate(() => window.lazyExplorer.explorer.sgdSamples());
+  await page.waitForTimeout(400);
+  assert.equal(await page.evaluate(() => window.lazyExplorer.explorer.sgdSamples()), paused, "SGD kept running after Pause");
+  assert.equal((await inkOf(page, "plot-sgd")).hash, (await inkOf(page, "plot-sgd")).hash);
+  // Step advances by a slice without playing.
+  await page.getByRole("button", { name: "Step" }).click();
+  await page.waitForTimeout(50);
+  assert.ok(await page.evaluate(() => window.lazyExplorer.explorer.sgdSamples()) > paused, "Step did not advance SGD");
+  await page.getByRole("button", { name: "Play" }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("changing d recomputes both plots and the link", async () => {
+  const { page, context, problems } = await open();
+  await sweepDone(page);
+  const left0 = await inkOf(page, "plot-width");
+  const builds = await page.evaluate(() => window.lazyExplorer.builds);
+  await page.getByLabel("Dimension d").fill("40");
+  await page.getByLabel("Dimension d").dispatchEvent("change");
+  await page.waitForFunction((b) => window.lazyExplorer.builds > b, builds, { timeout: 5000 });
+  await sweepDone(page);
+  await page.waitForTimeout(100);
+  const left1 = await inkOf(page, "plot-width");
+  assert.notEqual(left1.hash, left0.hash, "the width plot did not change with d");
+  assert.match(await page.locator("#status").textContent(), /d = 40/);
+  assert.match(page.url(), /d=40/);
+  // The link reproduces the view.
+  const again = await open(page.url());
+  await sweepDone(again.page);
+  assert.equal(await again.page.getByLabel("Dimension d").inputValue(), "40");
+  await again.context.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a bad value shows an error next to its control; the page keeps working", async () => {
+  const { page, context, problems } = await open();
+  await sweepDone(page);
+  const left0 = await inkOf(page, "plot-width");
+  const d = page.getByLabel("Dimension d");
+  await d.fill("5000");
+  await d.dispatchEvent("change");
+  const err = page.locator("#err-d");
+  await err.waitFor({ state: "visible", timeout: 5000 });
+  assert.match(await err.textContent(), /dimension d must be between 2 and 200/);
+  assert.equal(await d.getAttribute("aria-invalid"), "true");
+  // The last good plot stays.
+  assert.equal((await inkOf(page, "plot-width")).hash, left0.hash);
+  await page.screenshot({ path: path.join(OUT, "error.png") });
+  // A bad N/d range is reported by the rho controls.
+  await d.fill("30");
+  await page.getByLabel("N/d from").fill("-1");
+  await page.getByLabel("N/d from").dispatchEvent("change");
+  await page.locator("#err-rho").waitFor({ state: "visible", timeout: 5000 });
+  assert.equal(await page.locator("#err-d").isHidden(), true);
+  // Fixing it clears the error and recomputes.
+  const builds = await page.evaluate(() => window.lazyExplorer.builds);
+  await page.getByLabel("N/d from").fill("0.2");
+  await page.getByLabel("N/d from").dispatchEvent("change");
+  await page.waitForFunction((b) => window.lazyExplorer.builds > b, builds, { timeout: 5000 });
+  assert.equal(await page.locator("#err-rho").isHidden(), true);
+  await sweepDone(page);
+  // A step size that diverges stops that run with a message next to it.
+  await page.getByLabel("Step size η (NN)").fill("50");
+  await page.getByLabel("Step size η (NN)").dispatchEvent("change");
+  await page.waitForFunction(() => document.getElementById("eta_nn").value === "50" && window.lazyExplorer.state.eta_nn === "50", null, { timeout: 5000 });
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.locator("#err-eta_nn").waitFor({ state: "visible", timeout: 15000 });
+  assert.match(await page.locator("#err-eta_nn").textContent(), /diverged/);
+  await page.getByRole("button", { name: "Play" }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("mg model and a narrow window", async () => {
+  const { page, context, problems } = await open(base + "#v=1&model=mg&d=40");
+  await sweepDone(page);
+  assert.equal(await page.getByLabel("Model").inputValue(), "mg");
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.waitForFunction(() => window.lazyExplorer.explorer.sgdProgress() > 0.3, null, { timeout: 30000 });
+  await page.screenshot({ path: path.join(OUT, "mg.png"), fullPage: true });
+  await context.close();
+  const narrow = await open(base, { width: 400, height: 800 });
+  await sweepDone(narrow.page);
+  const c = await inkOf(narrow.page, "plot-width");
+  assert.ok(c.w <= 400 && c.ink > 1000);
+  await narrow.page.screenshot({ path: path.join(OUT, "narrow.png"), fullPage: true });
+  assert.deepEqual([...problems, ...narrow.problems], []);
+  await narrow.context.close();
+});
