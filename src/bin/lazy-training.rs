@@ -38,7 +38,7 @@ struct ModelArgs {
     #[arg(long, default_value = "qf")]
     model: String,
     /// Dimension d.
-    #[arg(long, default_value_t = 450)]
+    #[arg(long, default_value_t = 450, allow_hyphen_values = true)]
     d: usize,
     /// Spectrum of B (qf: exp, flat, spiked:K) or Delta (mg: paper); both: list:a,b,.. or file:PATH.
     #[arg(long)]
@@ -108,7 +108,7 @@ enum Cmd {
         #[arg(long, default_value_t = 100)]
         batch: usize,
         /// Step size eta; the SGD step is eta/d.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         lr: f64,
         /// Number of SGD steps.
         #[arg(long)]
