@@ -6,7 +6,7 @@ PORT ?= 8000
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup setup-web build serve test test-native test-browser test-e2e figures clean
+.PHONY: setup setup-web build serve test test-native test-browser test-e2e figures bench clean
 
 setup:
 	bash scripts/setup.sh test
@@ -41,6 +41,10 @@ figures:
 	mkdir -p figures
 	cargo run --release -- figure --preset fig1 --d 450 --draws 10 --out figures/fig1.svg --csv figures/fig1.csv
 	cargo run --release -- figure --preset fig2 --d 450 --draws 10 --out figures/fig2.svg --csv figures/fig2.csv
+
+## bench: side-by-side benchmarks (Rust vs numpy, wasm vs native, page timings); not part of `make test`
+bench: setup
+	bash benches/run.sh
 
 clean:
 	cargo clean
