@@ -56,6 +56,8 @@ fn js_error(message: &str, field: Option<&str>) -> JsValue {
 /// A core error as a JS error; `sgd_field` is the control behind a divergence.
 fn to_js(e: &Error, sgd_field: Option<&str>) -> JsValue {
     let field = match e {
+        // The core checks one step size; the page has one per SGD run.
+        Error::Invalid { field: "eta", .. } if sgd_field.is_some() => sgd_field,
         Error::Invalid { field, .. } => Some(*field),
         Error::File { .. } => Some("spectrum"),
         Error::Diverged { .. } => sgd_field,
