@@ -23,16 +23,77 @@ pub struct Limits {
     pub max_sgd_neurons: usize,
     pub max_batch: usize,
     pub max_steps: u64,
+    /// Largest estimated work of one sweep, in floating-point operations.
+    pub max_sweep_flops: f64,
+    /// Largest estimated work of one SGD run, in floating-point operations.
+    pub max_sgd_flops: f64,
+    /// Largest estimated peak memory of one sweep or run, in bytes.
+    pub max_bytes: f64,
 }
 
 impl Limits {
     /// Command line: paper scale (d = 450, N up to 10 d).
     pub const fn native() -> Limits {
-        Limits { max_d: MAX_D, max_sweep_neurons: 6000, max_draws: 1000, max_rho_points: 200, max_sgd_neurons: 4000, max_batch: 100_000, max_steps: 1_000_000_000 }
+        Limits {
+            max_d: MAX_D,
+            max_sweep_neurons: 6000,
+            max_draws: 1000,
+            max_rho_points: 200,
+            max_sgd_neurons: 4000,
+            max_batch: 100_000,
+            max_steps: 1_000_000_000,
+            max_sweep_flops: 1e15,
+            max_sgd_flops: 1e16,
+            max_bytes: 8e9,
+        }
     }
     /// Browser: small d, work a tab finishes in seconds.
     pub const fn web() -> Limits {
-        Limits { max_d: 200, max_sweep_neurons: 1000, max_draws: 50, max_rho_points: 60, max_sgd_neurons: 400, max_batch: 2000, max_steps: 10_000_000 }
+        // ~1 GFLOP/s in wasm: a sweep finishes within about half a minute, an SGD run
+        // within a few minutes of Play; memory well inside wasm32's 4 GB.
+        Limits {
+            max_d: 200,
+            max_sweep_neurons: 1000,
+            max_draws: 50,
+            max_rho_points: 60,
+            max_sgd_neurons: 400,
+            max_batch: 2000,
+            max_steps: 10_000_000,
+            max_sweep_flops: 3e10,
+            max_sgd_flops: 3e11,
+            max_bytes: 5e8,
+        }
+    }
+}
+
+/// Estimated work (floating-point operations) and peak memory (bytes) of a task.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Cost {
+    pub flops: f64,
+    pub bytes: f64,
+}
+
+fn human(x: f64) -> String {
+    let (v, unit) = if x >= 1e12 { (x / 1e12, "T") } else if x >= 1e9 { (x / 1e9, "G") } else if x >= 1e6 { (x / 1e6, "M") } else { (x / 1e3, "k") };
+    format!("{v:.1} {unit}")
+}
+
+impl Cost {
+    /// Refuse a task beyond the caps, naming the field that drives its size.
+    fn check(&self, field: &'static str, max_flops: f64, max_bytes: f64, what: &str, advice: &str) -> Result<()> {
+        if self.flops > max_flops || self.bytes > max_bytes {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{what} needs about {}FLOP and {}B of memory, beyond the cap here ({}FLOP, {}B); {advice}",
+                    human(self.flops),
+                    human(self.bytes),
+                    human(max_flops),
+                    human(max_bytes)
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -177,7 +238,32 @@ impl SweepParams {
                 return Err(Error::invalid("regimes", format!("{} is not a curve of the {} model", c.name(self.model.kind), self.model.kind)));
             }
         }
+        self.cost().check("rho", limits.max_sweep_flops, limits.max_bytes, "this sweep", "lower d, the largest N/d or the number of draws")?;
         Ok(target)
+    }
+
+    /// Estimated work and peak memory of the whole sweep (see `experiment::Sweep`):
+    /// per rho and draw, RF builds an N x N kernel (N^2 d) and factors it (N^3/3),
+    /// NT projects (d^2 N; mg: ~10 conjugate-gradient steps of 2 d^3 + 4 d^2 N).
+    pub fn cost(&self) -> Cost {
+        let d = self.model.d as f64;
+        let kernel = if self.activation == Activation::Tanh { 80.0 } else { 10.0 };
+        let mut flops = 0.0f64;
+        let mut bytes = 8.0 * d * d * 4.0;
+        for rho in &self.rho {
+            let n = neurons(*rho, self.model.d) as f64;
+            for c in &self.curves {
+                flops += self.draws as f64
+                    * match c {
+                        Curve::RfIso | Curve::RfOpt => 2.0 * n * n * d + kernel * n * n + n * n * n / 3.0,
+                        Curve::Nt if self.model.kind == ModelKind::Mg => 10.0 * (2.0 * d * d * d + 4.0 * d * d * n.min(d)),
+                        Curve::Nt => 4.0 * d * d * n.min(d),
+                        Curve::Nn | Curve::Bayes => 0.0,
+                    };
+            }
+            bytes = bytes.max(8.0 * (3.0 * n * n + 3.0 * d * n + 4.0 * d * d));
+        }
+        Cost { flops, bytes }
     }
 }
 
@@ -224,6 +310,19 @@ impl SgdParams {
         }
         check_range("steps", self.steps, 1, limits.max_steps, "the number of SGD steps")?;
         check_range("record_every", self.record_every, 1, self.steps, "record-every")?;
+        self.cost().check("steps", limits.max_sgd_flops, limits.max_bytes, "this SGD run", "lower the steps, d, N or the batch size")?;
         Ok(target)
+    }
+
+    /// Estimated work and peak memory: per step two GEMMs (4 b d N) and b d normal
+    /// draws (~20 operations each); per record one d x d form (d^2 N).
+    pub fn cost(&self) -> Cost {
+        let (d, n, b) = (self.model.d as f64, self.neurons as f64, self.batch as f64);
+        let steps = self.steps as f64;
+        let records = steps / self.record_every as f64 + 1.0;
+        Cost {
+            flops: steps * (4.0 * b * d * n + 20.0 * b * d) + records * (2.0 * d * d * n + 10.0 * d * d),
+            bytes: 8.0 * (3.0 * d * n + b * (d + 3.0 * n) + 2.0 * d * d) + 16.0 * records,
+        }
     }
 }
