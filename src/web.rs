@@ -29,6 +29,9 @@ use web_sys::HtmlCanvasElement;
 const THEORY_POINTS: usize = 160;
 /// Theory lines extend this factor beyond the first and last rho of the sweep.
 const THEORY_MARGIN: f64 = 1.12;
+/// Font size range of the plots, in CSS pixels.
+const FONT_MIN_PX: f64 = 11.0;
+const FONT_MAX_PX: f64 = 14.0;
 /// Steps one SGD run takes before the other gets a turn inside a time slice.
 const SGD_CHUNK: u64 = 10;
 
@@ -513,7 +516,11 @@ fn draw(canvas: &HtmlCanvasElement, panel: &plot::Panel, scale: f64) -> Result<M
     let scale = if scale.is_finite() && scale > 0.0 { scale.clamp(0.25, 8.0) } else { 1.0 };
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| js_error("this browser gives no 2D drawing context for the canvas", None))?;
     let area = backend.into_drawing_area();
-    let mapping = plot::draw_panel(&area, panel, &Style { scale, font_px: 14.0 }).map_err(|e| js_error(&format!("drawing failed: {e}"), None))?;
+    // Text a little smaller on narrow plots (phones, side-by-side panels), so titles
+    // and legends keep their room: 14 px from 500 CSS px wide, down to 11 px.
+    let css_width = canvas.width() as f64 / scale;
+    let font_px = (css_width / 36.0).clamp(FONT_MIN_PX, FONT_MAX_PX);
+    let mapping = plot::draw_panel(&area, panel, &Style { scale, font_px }).map_err(|e| js_error(&format!("drawing failed: {e}"), None))?;
     area.present().map_err(|e| js_error(&format!("drawing failed: {e}"), None))?;
     Ok(mapping)
 }

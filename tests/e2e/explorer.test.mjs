@@ -50,8 +50,8 @@ after(async () => {
 });
 
 // A page that records console errors, page errors and every request's origin.
-async function open(url = base, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+async function open(url = base, viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor });
   const page = await context.newPage();
   const problems = [];
   const foreign = [];
@@ -207,4 +207,26 @@ test("mg model and a narrow window", async () => {
   await narrow.page.screenshot({ path: path.join(OUT, "narrow.png"), fullPage: true });
   assert.deepEqual([...problems, ...narrow.problems], []);
   await narrow.context.close();
+});
+
+test("crisp on high-DPI screens and redrawn when the window is resized", async () => {
+  const { page, context, problems } = await open(base, { width: 1280, height: 900 }, 2);
+  await sweepDone(page);
+  const size = () => page.evaluate(() => {
+    const c = document.getElementById("plot-width");
+    const r = c.getBoundingClientRect();
+    return { w: c.width, h: c.height, cssW: r.width, cssH: r.height };
+  });
+  const s = await size();
+  assert.ok(Math.abs(s.w - 2 * s.cssW) <= 1 && Math.abs(s.h - 2 * s.cssH) <= 1, `backing ${s.w}x${s.h} for CSS ${s.cssW}x${s.cssH} at dpr 2`);
+  assert.ok((await inkOf(page, "plot-width")).ink > 0.03 * s.w * s.h);
+  await page.screenshot({ path: path.join(OUT, "dpr2.png") });
+  await page.setViewportSize({ width: 900, height: 900 });
+  await page.waitForFunction((w0) => document.getElementById("plot-width").width !== w0, s.w, { timeout: 5000 });
+  await page.waitForTimeout(100);
+  const t = await size();
+  assert.ok(Math.abs(t.w - 2 * t.cssW) <= 1, "the canvas follows its container");
+  assert.ok((await inkOf(page, "plot-width")).ink > 0.03 * t.w * t.h, "redrawn after the resize");
+  assert.deepEqual(problems, []);
+  await context.close();
 });
