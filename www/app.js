@@ -66,7 +66,8 @@ function showError(err) {
   const field = err && err.field ? String(err.field) : "general";
   const message = (err && err.message) || String(err);
   const slot = $("err-" + (ERR_SLOT[field] || field)) || $("err-general");
-  slot.textContent = message;
+  // Beside its control the "field: " prefix of the core's message says nothing new.
+  slot.textContent = message.startsWith(field + ": ") ? message.slice(field.length + 2) : message;
   slot.hidden = false;
   const inputId = field in ERR_INPUT ? ERR_INPUT[field] : field;
   const input = inputId && $(inputId);
