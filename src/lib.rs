@@ -16,11 +16,14 @@
 //! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
 //! | [`params`] | every input checked once, with the error a person can act on |
 //! | [`plot`] | the figures, drawn on any plotters backend |
+//! | [`cli`] | the `lazy-training` command line (feature `cli`) |
 //!
 //! Conventions are those of `formulas.md`: risks are normalised so the trivial
 //! predictor has risk 1, Hermite coefficients are not divided by k!.
 
 pub mod activation;
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod cli;
 pub mod error;
 pub mod experiment;
 pub mod fit;

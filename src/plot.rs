@@ -221,8 +221,11 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     let (y0, y1) = panel.y_range;
     let (w, _) = area.dim_in_pixel();
     let title_font = ("sans-serif", font * 1.1).into_font();
+    // A title too wide for a narrow panel keeps only its part before the colon.
+    let fits = |t: &str| (t.chars().count() as f64 * font * 1.1 * 0.55) < w as f64;
+    let title = if fits(&panel.title) { panel.title.as_str() } else { panel.title.split(':').next().unwrap_or("") };
     let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, title_font)
+        .caption(title, title_font)
         .margin(px(10.0))
         .x_label_area_size(px(2.6 * style.font_px))
         .y_label_area_size(px(3.6 * style.font_px))
@@ -286,19 +289,25 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let (ox, oy) = area.get_base_pixel();
+    // Legend marks get room that scales with the text (plotters' default is fixed).
+    let mark_area = px(30.0);
+    let legend_font = font * 0.85;
+    // Estimated legend width, so a placed legend stays inside a narrow plot.
+    let longest = panel.series.iter().map(|s| s.label.chars().count()).max().unwrap_or(0) as f64;
+    let legend_w = (longest * legend_font * 0.6) as i32 + mark_area + px(16.0);
     chart
         .configure_series_labels()
+        .legend_area_size(mark_area)
         .position(match panel.legend {
             Legend::UpperRight => SeriesLabelPosition::UpperRight,
             Legend::At(fx, fy) => {
-                SeriesLabelPosition::Coordinate(
-                    xr.start - ox + ((xr.end - xr.start) as f64 * fx) as i32,
-                    yr.start - oy + ((yr.end - yr.start) as f64 * fy) as i32,
-                )
+                let x = ((xr.end - xr.start) as f64 * fx) as i32;
+                let x = x.min(xr.end - xr.start - legend_w - px(4.0)).max(px(4.0));
+                SeriesLabelPosition::Coordinate(xr.start - ox + x, yr.start - oy + ((yr.end - yr.start) as f64 * fy) as i32)
             }
             Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
         })
-        .label_font(("sans-serif", font * 0.85).into_font())
+        .label_font(("sans-serif", legend_font).into_font())
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(180, 180, 180))
         .draw()

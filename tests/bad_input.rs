@@ -3,6 +3,8 @@
 //! tests then throw arbitrary text and numbers at every parser and validator
 //! (`PROPTEST_CASES=100000 cargo test --release --test bad_input` for the long run).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use lazy_training::activation::Activation;
 use lazy_training::model::{ModelKind, Spectrum};
 use lazy_training::params::{parse_list, Curve, Limits, ModelParams, SgdParams, SgdRegime, SweepParams};

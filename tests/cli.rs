@@ -2,6 +2,8 @@
 //! from the same spectrum file, exit status 2 with one line for bad arguments, and
 //! a diverging SGD run that ends with a message and no NaN.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::process::Command;
 
 fn bin() -> Command {
@@ -226,4 +228,59 @@ fn figure_writes_svg_and_csv() {
     assert!(s.starts_with("<svg") && s.contains("Bayes error") && s.contains("NN large-n limit"));
     let c = std::fs::read_to_string(&csv).unwrap();
     assert!(c.starts_with("panel,series,x,y,err") && c.lines().count() > 100);
+}
+
+// ---- Argument handling fuzzed in-process (`--dry-run`: checks, computes nothing) ----
+
+use proptest::prelude::*;
+
+fn arg_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".{0,12}",
+        "-?[0-9]{1,25}",
+        "-?[0-9]*\\.[0-9]*(e-?[0-9]{1,3})?",
+        Just("NaN".to_string()),
+        Just("inf".to_string()),
+        Just("qf".to_string()),
+        Just("mg".to_string()),
+        Just("list:0.1,0.2".to_string()),
+        Just("<script>alert(1)</script>".to_string()),
+    ]
+}
+
+fn argv() -> impl Strategy<Value = Vec<String>> {
+    let sub = prop_oneof![Just("theory"), Just("exact"), Just("sgd"), Just("figure"), Just("bogus")];
+    let flag = prop_oneof![
+        Just("--model"), Just("--d"), Just("--spectrum"), Just("--seed"), Just("--rho"), Just("--activation"),
+        Just("--draws"), Just("--regime"), Just("--neurons"), Just("--batch"), Just("--lr"), Just("--steps"),
+        Just("--record-every"), Just("--format"), Just("--preset"), Just("--out"), Just("--sgd-d"), Just("--rotate"), Just("--x"),
+    ];
+    (sub, prop::collection::vec((flag, arg_value()), 0..8)).prop_map(|(s, pairs)| {
+        let mut v = vec!["lazy-training".to_string(), s.to_string()];
+        for (f, x) in pairs {
+            v.push(f.to_string());
+            v.push(x);
+        }
+        v.push("--dry-run".into());
+        v
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any argument list: exit 0 with output, or exit 2 with exactly one line; never a panic.
+    #[test]
+    fn any_arguments_exit_0_or_2_with_one_line(args in argv()) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = lazy_training::cli::main_with_args(args.clone(), &mut out, &mut err);
+        let err = String::from_utf8_lossy(&err);
+        prop_assert!(code == 0 || code == 2, "{:?} -> {} {}", args, code, err);
+        if code == 2 {
+            prop_assert_eq!(err.trim_end().lines().count(), 1, "{:?}: {}", args, err);
+            prop_assert!(out.is_empty());
+        } else {
+            prop_assert!(!out.is_empty() && err.is_empty(), "{:?}", args);
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! route to it (a closed form of formulas.md, a sample-based fit, Simpson or Monte
 //! Carlo integration, a known limit), at a stated tolerance.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use lazy_training::activation::{gauss_hermite, hermite_coefficients, hermite_polys, Activation};
 use lazy_training::experiment::{Sweep, Theory};
 use lazy_training::fit::{fit_and_score, Features};

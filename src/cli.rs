@@ -1,0 +1,416 @@
+//! The `lazy-training` command line over the science core (the binary in
+//! `src/bin/lazy-training.rs` only calls [`main_with_args`], so tests can drive the
+//! whole argument handling in-process). Reproduces the paper's
+//! numbers and figures at any scale (paper scale: d = 450).
+//!
+//! Subcommands: `theory` (section-5 curves), `exact` (exact finite-d population risks
+//! over draws of W), `sgd` (one-pass SGD with the exact risk at each record),
+//! `figure` (the paper's Figure 1 or 2 as SVG, with CSV of its data).
+//! Output is JSON (default) or CSV on stdout; progress goes to stderr. Bad arguments
+//! exit with status 2 and a one-line message; a diverging SGD run exits with 1.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use crate::activation::Activation;
+use crate::experiment::{log_grid, Sweep, Theory, BAYES_SAMPLES};
+use crate::model::{ModelKind, Spectrum};
+use crate::params::{parse_list, Curve, Limits, ModelParams, SgdParams, SgdRegime, SweepParams};
+use crate::plot::{self, SgdCurve, Style};
+use crate::sgd::SgdRun;
+use crate::error::Error;
+use serde_json::{json, Map, Value};
+use std::io::Write;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "lazy-training", version, about = "Random features vs neural tangent vs trained networks: the numbers and figures of Ghorbani, Mei, Misiakiewicz, Montanari (NeurIPS 2019).")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+    /// Check the arguments and print the estimated work and memory, computing nothing.
+    #[arg(long, global = true)]
+    dry_run: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+#[derive(Args, Clone)]
+struct ModelArgs {
+    /// Data model: qf (quadratic target) or mg (mixture of Gaussians).
+    #[arg(long, default_value = "qf")]
+    model: String,
+    /// Dimension d.
+    #[arg(long, default_value_t = 450, allow_hyphen_values = true)]
+    d: usize,
+    /// Spectrum of B (qf: exp, flat, spiked:K) or Delta (mg: paper); both: list:a,b,.. or file:PATH.
+    #[arg(long)]
+    spectrum: Option<String>,
+    /// Rotate B (or Delta) by a random orthogonal matrix.
+    #[arg(long)]
+    rotate: bool,
+    /// Seed of every random draw (same seed, same numbers).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+impl ModelArgs {
+    fn params(&self) -> Result<ModelParams, Error> {
+        let kind: ModelKind = self.model.parse()?;
+        let spectrum = match &self.spectrum {
+            Some(s) => s.parse::<Spectrum>()?,
+            None => Spectrum::default_for(kind),
+        };
+        Ok(ModelParams { kind, d: self.d, spectrum, rotate: self.rotate, seed: self.seed })
+    }
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Theory curves (formulas.md section 5) at the given rho = N/d.
+    Theory {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Comma-separated rho = N/d values.
+        #[arg(long, default_value = "0.1,0.25,0.5,0.75,1,1.5,2,3,5,10")]
+        rho: String,
+        /// Activation: quadratic, relu, abs, tanh (centred).
+        #[arg(long, default_value = "quadratic")]
+        activation: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// Exact finite-d population risks averaged over draws of W.
+    Exact {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[arg(long, default_value = "0.1,0.25,0.5,0.75,1,1.5,2,3,5,10")]
+        rho: String,
+        /// Number of draws of W per rho.
+        #[arg(long, default_value_t = 10)]
+        draws: usize,
+        #[arg(long, default_value = "quadratic")]
+        activation: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// No progress on stderr.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// One-pass SGD; records the exact population risk.
+    Sgd {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// nn (both layers) or nt (linearisation at the initial W).
+        #[arg(long, default_value = "nn")]
+        regime: String,
+        /// Number of neurons N.
+        #[arg(long)]
+        neurons: usize,
+        /// Batch size (fresh samples per step).
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+        /// Step size eta; the SGD step is eta/d.
+        #[arg(long, allow_hyphen_values = true)]
+        lr: f64,
+        /// Number of SGD steps.
+        #[arg(long)]
+        steps: u64,
+        /// Record the risk every R steps.
+        #[arg(long, default_value_t = 100)]
+        record_every: u64,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// The paper's Figure 1 (qf) or 2 (mg) as SVG (and its data as CSV).
+    Figure {
+        /// fig1 (qf, Exp(1) spectrum) or fig2 (mg, the paper's Delta).
+        #[arg(long)]
+        preset: String,
+        /// Dimension of the width panel (the paper: 450).
+        #[arg(long, default_value_t = 450)]
+        d: usize,
+        /// Draws of W per rho.
+        #[arg(long, default_value_t = 10)]
+        draws: usize,
+        /// Dimension of the SGD panel (SGD at d = 450 needs ~1e5+ steps of 2 ms: see --help of sgd).
+        #[arg(long)]
+        sgd_d: Option<usize>,
+        /// SGD steps (default: 60000 for fig1, 30000 for fig2).
+        #[arg(long)]
+        sgd_steps: Option<u64>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output SVG file.
+        #[arg(long)]
+        out: String,
+        /// Also write the figure's data as CSV.
+        #[arg(long)]
+        csv: Option<String>,
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+/// Run the command line on `args` (the first is the program name), writing results
+/// to `out` and messages to `err`; returns the exit status.
+pub fn main_with_args<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            if e.use_stderr() {
+                // One line: clap's message without its usage block.
+                let msg = e.to_string();
+                let text: Vec<&str> = msg
+                    .lines()
+                    .map(str::trim)
+                    .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let line = text.join(" ");
+                let _ = writeln!(err, "lazy-training: {} (see --help)", line.trim_start_matches("error: "));
+                return 2;
+            }
+            let _ = write!(out, "{}", e.render());
+            return 0;
+        }
+    };
+    match run(cli, out) {
+        Ok(()) => 0,
+        Err(Fail::Input(e)) => {
+            let _ = writeln!(err, "lazy-training: {e}");
+            2
+        }
+        Err(Fail::Runtime(e)) => {
+            let _ = writeln!(err, "lazy-training: {e}");
+            1
+        }
+    }
+}
+
+enum Fail {
+    /// Bad arguments: exit 2.
+    Input(String),
+    /// The work itself failed (divergence, I/O): exit 1.
+    Runtime(String),
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Invalid { .. } | Error::File { .. } => Fail::Input(e.to_string()),
+            _ => Fail::Runtime(e.to_string()),
+        }
+    }
+}
+
+/// `--dry-run`: the arguments passed every check; say what the work would cost.
+fn dry_run(out: &mut dyn Write, cost: crate::params::Cost) -> Result<(), Fail> {
+    emit(out, Format::Json, &json!({"valid": true, "flops": cost.flops, "bytes": cost.bytes}), String::new)
+}
+
+fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Fail> {
+    let limits = Limits::native();
+    let dry = cli.dry_run;
+    match cli.cmd {
+        Cmd::Theory { model, rho, activation, format } => {
+            let mp = model.params()?;
+            let act: Activation = activation.parse()?;
+            let rho = parse_list("rho", &rho)?;
+            let target = mp.target(&limits)?;
+            crate::params::check_rho(&rho, mp.d, limits.max_rho_points, usize::MAX)?;
+            if dry {
+                return dry_run(out, Default::default());
+            }
+            let th = Theory::compute(&target, act, Curve::theory_set(mp.kind), &rho, BAYES_SAMPLES, mp.seed);
+            let mut curves = Map::new();
+            for (c, v) in &th.curves {
+                curves.insert(c.name(mp.kind).into(), json!(v));
+            }
+            let mut json_out = json!({"model": mp.kind.to_string(), "d": mp.d, "activation": act.to_string(), "tau": target.tau(), "rho": rho, "curves": curves});
+            if let Some(se) = th.bayes_se {
+                json_out["bayes_stderr"] = json!(se);
+            }
+            emit(out, format, &json_out, || {
+                let names: Vec<&str> = th.curves.iter().map(|(c, _)| c.name(mp.kind)).collect();
+                let mut s = format!("rho,{}\n", names.join(","));
+                for (i, r) in rho.iter().enumerate() {
+                    let row: Vec<String> = th.curves.iter().map(|(_, v)| fmt(v[i])).collect();
+                    s += &format!("{},{}\n", fmt(*r), row.join(","));
+                }
+                s
+            })
+        }
+        Cmd::Exact { model, rho, draws, activation, format, quiet } => {
+            let mp = model.params()?;
+            let params = SweepParams {
+                curves: Curve::exact_set(mp.kind).to_vec(),
+                model: mp.clone(),
+                activation: activation.parse()?,
+                rho: parse_list("rho", &rho)?,
+                draws,
+            };
+            if dry {
+                params.validate(&limits)?;
+                return dry_run(out, params.cost());
+            }
+            let sweep = run_sweep(&params, &limits, quiet)?;
+            let results = sweep.results();
+            let mut curves = Map::new();
+            for (c, stats) in &results {
+                curves.insert(c.name(mp.kind).into(), json!({"mean": stats.iter().map(|s| s.mean).collect::<Vec<_>>(), "std": stats.iter().map(|s| s.std).collect::<Vec<_>>()}));
+            }
+            let json_out = json!({"model": mp.kind.to_string(), "d": mp.d, "draws": draws, "rho": params.rho, "curves": curves});
+            emit(out, format, &json_out, || {
+                let mut s = String::from("rho");
+                for (c, _) in &results {
+                    s += &format!(",{0}_mean,{0}_std", c.name(mp.kind));
+                }
+                s.push('\n');
+                for (i, r) in params.rho.iter().enumerate() {
+                    s += &fmt(*r);
+                    for (_, st) in &results {
+                        s += &format!(",{},{}", fmt(st[i].mean), fmt(st[i].std));
+                    }
+                    s.push('\n');
+                }
+                s
+            })
+        }
+        Cmd::Sgd { model, regime, neurons, batch, lr, steps, record_every, format } => {
+            let params = SgdParams { model: model.params()?, regime: regime.parse()?, neurons, batch, eta: lr, steps, record_every };
+            if dry {
+                params.validate(&limits)?;
+                return dry_run(out, params.cost());
+            }
+            let mut run = SgdRun::new(&params, &limits)?;
+            let res = run.advance(u64::MAX);
+            let samples = run.record_samples();
+            let mut json_out = json!({"model": params.model.kind.to_string(), "regime": params.regime, "d": params.model.d, "neurons": neurons,
+                "steps": run.record_steps(), "samples": samples, "risk": run.record_risks(), "limit": run.limit()});
+            if let Err(e) = &res {
+                json_out["error"] = json!(e.to_string());
+            }
+            emit(out, format, &json_out, || {
+                let mut s = String::from("step,samples,risk,limit\n");
+                for ((st, sa), r) in run.record_steps().iter().zip(&samples).zip(run.record_risks()) {
+                    s += &format!("{st},{sa},{},{}\n", fmt(*r), fmt(run.limit()));
+                }
+                s
+            })?;
+            res.map(|_| ()).map_err(Fail::from)
+        }
+        Cmd::Figure { preset, d, draws, sgd_d, sgd_steps, seed, out: svg_out, csv, quiet } => figure(out, &preset, d, draws, sgd_d, sgd_steps, seed, &svg_out, csv.as_deref(), quiet, dry, &limits),
+    }
+}
+
+fn fmt(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
+}
+
+fn emit(out: &mut dyn Write, format: Format, json: &Value, csv: impl FnOnce() -> String) -> Result<(), Fail> {
+    let text = match format {
+        Format::Json => format!("{json}\n"),
+        Format::Csv => csv(),
+    };
+    out.write_all(text.as_bytes()).map_err(|e| Fail::Runtime(format!("cannot write output: {e}")))
+}
+
+/// Run a sweep to completion with progress on stderr.
+fn run_sweep(params: &SweepParams, limits: &Limits, quiet: bool) -> Result<Sweep, Fail> {
+    let mut sweep = Sweep::new(params, limits)?;
+    let start = Instant::now();
+    let mut last = Instant::now();
+    while !sweep.done() {
+        let p = sweep.advance(1)?;
+        if !quiet && last.elapsed().as_secs_f64() > 2.0 {
+            eprintln!("  exact risks: {:5.1}% ({} of {} solves, {:.0} s)", 100.0 * p, sweep.units_done(), sweep.units_total(), start.elapsed().as_secs_f64());
+            last = Instant::now();
+        }
+    }
+    Ok(sweep)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: Option<usize>, sgd_steps: Option<u64>, seed: u64, out: &str, csv: Option<&str>, quiet: bool, dry: bool, limits: &Limits) -> Result<(), Fail> {
+    let t0 = Instant::now();
+    let (kind, eta, default_steps) = match preset {
+        "fig1" => (ModelKind::Qf, 0.02, 60_000u64),
+        "fig2" => (ModelKind::Mg, 0.3, 30_000u64),
+        other => return Err(Fail::Input(format!("preset: unknown preset {other:?}; use fig1 (qf) or fig2 (mg)"))),
+    };
+    let mp = ModelParams { kind, d, spectrum: Spectrum::default_for(kind), rotate: false, seed };
+    let rho = vec![0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0];
+    let params = SweepParams { curves: Curve::exact_set(kind).to_vec(), model: mp.clone(), activation: Activation::Quadratic, rho: rho.clone(), draws };
+    // The SGD panel: both regimes at a dimension where SGD converges in seconds.
+    let sd = sgd_d.unwrap_or(d.min(40));
+    let steps = sgd_steps.unwrap_or(default_steps);
+    let n = (sd / 2).max(1);
+    let sgd_params: Vec<SgdParams> = [SgdRegime::Nt, SgdRegime::Nn]
+        .into_iter()
+        .map(|regime| {
+            let eta_r = if regime == SgdRegime::Nt { 0.02 } else { eta };
+            SgdParams { model: ModelParams { d: sd, ..mp.clone() }, regime, neurons: n, batch: 100, eta: eta_r, steps, record_every: (steps / 400).max(1) }
+        })
+        .collect();
+    params.validate(limits)?;
+    for sp in &sgd_params {
+        sp.validate(limits)?;
+    }
+    if dry {
+        let (a, b, c) = (params.cost(), sgd_params[0].cost(), sgd_params[1].cost());
+        return dry_run(stdout, crate::params::Cost { flops: a.flops + b.flops + c.flops, bytes: a.bytes.max(b.bytes).max(c.bytes) });
+    }
+    let sweep = run_sweep(&params, limits, quiet)?;
+    let target = sweep.target().clone();
+    let grid = log_grid(rho[0] / 1.1, rho[rho.len() - 1] * 1.1, 200);
+    let theory = Theory::compute(&target, Activation::Quadratic, Curve::theory_set(kind), &grid, BAYES_SAMPLES, seed);
+    let dots = sweep.results();
+    let left = plot::width_panel(kind, d, &theory, &rho, &dots);
+    let t_sweep = t0.elapsed().as_secs_f64();
+
+    let mut runs = Vec::new();
+    for sp in &sgd_params {
+        let mut run = SgdRun::new(sp, limits)?;
+        if !quiet {
+            eprintln!("  SGD {:?}: d = {sd}, N = {n}, {steps} steps", sp.regime);
+        }
+        run.advance(u64::MAX)?;
+        runs.push(SgdCurve { regime: sp.regime, samples: run.record_samples(), risk: run.record_risks().to_vec(), limit: run.limit() });
+    }
+    let mut right = plot::sgd_panel(kind, sd, n, &runs, steps * 100);
+    if sd != d {
+        right.title = format!("One-pass SGD, d = {sd}, N = {n} (SGD at smaller d: see README)");
+    }
+    let (w, h) = (1400u32, 560u32);
+    let mut svg = String::new();
+    {
+        use plotters::prelude::IntoDrawingArea;
+        let area = plotters::prelude::SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        plot::draw_figure(&area, &left, &right, &Style { scale: 1.0, font_px: 15.0 }).map_err(|e| Fail::Runtime(format!("drawing failed: {e}")))?;
+        area.present().map_err(|e| Fail::Runtime(format!("drawing failed: {e}")))?;
+    }
+    std::fs::write(out, svg).map_err(|e| Fail::Runtime(format!("cannot write {out}: {e}")))?;
+    if let Some(path) = csv {
+        let mut s = String::from("panel,series,x,y,err\n");
+        for (name, p) in [("width", &left), ("sgd", &right)] {
+            for ser in &p.series {
+                for (i, (x, y)) in ser.points.iter().enumerate() {
+                    let e = ser.err.get(i).map(|e| fmt(*e)).unwrap_or_default();
+                    s += &format!("{name},{},{},{},{}\n", ser.label, fmt(*x), fmt(*y), e);
+                }
+            }
+        }
+        std::fs::write(path, s).map_err(|e| Fail::Runtime(format!("cannot write {path}: {e}")))?;
+    }
+    if !quiet {
+        eprintln!("  wrote {out}: width panel {:.1} s, total {:.1} s", t_sweep, t0.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
