@@ -7,8 +7,13 @@
 //! * NT, `f = c + 2 sum_i <w_i,x><a_i,x>` (W fixed at its initial value, A from 0):
 //!   `grad_A = -4 r x (x^T W)`, `grad_c = -2 r`.
 //!
-//! Gradients are averaged over the batch and applied through two GEMMs into
-//! preallocated buffers: a step allocates nothing. The run works in the eigenbasis of
+//! Gradients are averaged over the batch and applied through two small matrix products
+//! written as register-blocked loops ([`small_gemm`]) over preallocated buffers: a step
+//! allocates nothing (tests/alloc.rs counts). The weights live transposed and
+//! zero-padded to a multiple of 4 columns while training (`wt`, d x np, rows
+//! contiguous), so both products are contiguous axpys over the neurons; zero columns
+//! stay exactly zero under every update. `w` (d x N) is refreshed from `wt` after each
+//! public `step` and `advance` and before each record. The run works in the eigenbasis of
 //! B or Delta (exact in law, see `model`). At each record it stores the exact
 //! population risk of the current `(M, c)` (`nn::quadratic_predictor_risk`), which is
 //! noise-free, and it stops with [`Error::Diverged`] when the risk stops being finite
@@ -37,12 +42,24 @@ pub struct SgdRun {
     /// Second layer (NN); ones for qf.
     a: DVector<f64>,
     c: f64,
-    // Buffers (no allocation in `step`).
-    xt: DMatrix<f64>,
-    y: DVector<f64>,
-    xw: DMatrix<f64>,
-    xa: DMatrix<f64>,
-    tmp: DMatrix<f64>,
+    // Training layout and buffers (no allocation in `step`).
+    /// Padded width (multiple of 4, >= N).
+    np: usize,
+    /// W transposed and padded: `wt[k * np + i] = W[k, i]` (zero for i >= N).
+    wt: Vec<f64>,
+    /// NT's A, same layout (empty for NN).
+    at: Vec<f64>,
+    /// Second layer, padded with zeros.
+    ap: Vec<f64>,
+    /// mg NN: the a-gradient of the current batch.
+    ga: Vec<f64>,
+    /// The batch, one sample per row: `x[j * d + k]`.
+    x: Vec<f64>,
+    y: Vec<f64>,
+    /// `X W` (b x np, row-major), then overwritten by the gradient factor `T`.
+    xw: Vec<f64>,
+    /// `X A` (NT).
+    xa: Vec<f64>,
     m: DMatrix<f64>,
     step: u64,
     rec_steps: Vec<u64>,
@@ -79,9 +96,18 @@ impl SgdRun {
             SgdRegime::Nt => DMatrix::zeros(d, n),
             SgdRegime::Nn => DMatrix::zeros(0, 0),
         };
-        let xa = match params.regime {
-            SgdRegime::Nt => DMatrix::zeros(b, n),
-            SgdRegime::Nn => DMatrix::zeros(0, 0),
+        let np = (n + 3) / 4 * 4;
+        let mut wt = vec![0.0; d * np];
+        for i in 0..n {
+            for k in 0..d {
+                wt[k * np + i] = w[(k, i)];
+            }
+        }
+        let mut ap = vec![0.0; np];
+        ap[..n].copy_from_slice(a.as_slice());
+        let (at, xa) = match params.regime {
+            SgdRegime::Nt => (vec![0.0; d * np], vec![0.0; b * np]),
+            SgdRegime::Nn => (Vec::new(), Vec::new()),
         };
         let mut run = SgdRun {
             eps: params.eta / d as f64,
@@ -93,11 +119,15 @@ impl SgdRun {
             amat,
             a,
             c: 0.0,
-            xt: DMatrix::zeros(d, b),
-            y: DVector::zeros(b),
-            xw: DMatrix::zeros(b, n),
+            np,
+            wt,
+            at,
+            ap,
+            ga: vec![0.0; np],
+            x: vec![0.0; b * d],
+            y: vec![0.0; b],
+            xw: vec![0.0; b * np],
             xa,
-            tmp: DMatrix::zeros(b, n),
             m: DMatrix::zeros(d, d),
             step: 0,
             rec_steps: Vec::new(),
@@ -147,7 +177,27 @@ impl SgdRun {
         nn::quadratic_predictor_risk(&self.target, &self.target_matrix, &self.m, self.c)
     }
 
+    /// Copy the training layout back into `w`, `amat` and `a` (d x N, N).
+    fn sync(&mut self) {
+        let (d, n, np) = (self.w.nrows(), self.w.ncols(), self.np);
+        for i in 0..n {
+            let col = self.w.column_mut(i);
+            for (k, v) in col.into_iter().enumerate() {
+                *v = self.wt[k * np + i];
+            }
+        }
+        if !self.at.is_empty() {
+            for i in 0..n {
+                for k in 0..d {
+                    self.amat[(k, i)] = self.at[k * np + i];
+                }
+            }
+        }
+        self.a.as_mut_slice().copy_from_slice(&self.ap[..n]);
+    }
+
     fn record(&mut self) -> Result<()> {
+        self.sync();
         let risk = self.current_risk();
         let first = self.rec_risk.first().copied().unwrap_or(risk);
         if !risk.is_finite() || risk > 1e4 * (1.0 + first) {
@@ -162,63 +212,75 @@ impl SgdRun {
 
     /// One SGD step on a fresh batch. Allocation-free.
     pub fn step(&mut self) {
+        self.step_inner();
+        self.sync();
+    }
+
+    fn step_inner(&mut self) {
         let b = self.params.batch;
-        for j in 0..b {
-            let mut col = self.xt.column_mut(j);
-            self.y[j] = self.target.sample_eigenbasis(&mut self.rng, col.as_mut_slice());
+        let d = self.target.d;
+        let np = self.np;
+        for (j, xj) in self.x.chunks_exact_mut(d).enumerate() {
+            self.y[j] = self.target.sample_eigenbasis(&mut self.rng, xj);
         }
-        // xw = X W  (b x N)
-        self.xw.gemm_tr(1.0, &self.xt, &self.w, 0.0);
-        let n = self.w.ncols();
+        // xw = X W  (b x np)
+        small_gemm(b, d, np, &self.x, d, 1, &self.wt, &mut self.xw, 1.0, false);
+        let scale = self.eps * 4.0 / b as f64;
         let mut rsum = 0.0;
         match self.params.regime {
             SgdRegime::Nn => {
-                let train_a = self.target.kind == ModelKind::Mg;
-                // residuals r_j (overwriting y), then tmp_ji = r_j a_i xw_ji and the a-gradient
-                for j in 0..b {
-                    let mut f = self.c;
-                    for i in 0..n {
-                        let u = self.xw[(j, i)];
-                        f += self.a[i] * u * u;
+                // Residuals r_j (overwriting y).
+                for (j, row) in self.xw.chunks_exact(np).enumerate() {
+                    let mut f = [0.0; 4];
+                    for (u, a) in row.chunks_exact(4).zip(self.ap.chunks_exact(4)) {
+                        for l in 0..4 {
+                            f[l] += a[l] * u[l] * u[l];
+                        }
                     }
-                    self.y[j] -= f; // y now holds the residual r_j
-                    rsum += self.y[j];
+                    let r = self.y[j] - (self.c + ((f[0] + f[1]) + (f[2] + f[3])));
+                    self.y[j] = r;
+                    rsum += r;
                 }
-                let scale = self.eps * 4.0 / b as f64;
-                let ascale = self.eps * 2.0 / b as f64;
-                for i in 0..n {
-                    let ai = self.a[i];
-                    let mut ga = 0.0;
-                    for j in 0..b {
-                        let u = self.xw[(j, i)];
-                        let rj = self.y[j];
-                        self.tmp[(j, i)] = rj * ai * u;
-                        ga += rj * u * u;
-                    }
-                    if train_a {
-                        self.a[i] = ai + ascale * ga;
+                if self.target.kind == ModelKind::Mg {
+                    // a-gradient sum_j r_j xw_ji^2, before xw is overwritten.
+                    self.ga.fill(0.0);
+                    for (row, r) in self.xw.chunks_exact(np).zip(&self.y) {
+                        for (g, u) in self.ga.iter_mut().zip(row) {
+                            *g += r * u * u;
+                        }
                     }
                 }
-                // W += eps (4/b) X^T tmp   (uses the a from before this step)
-                self.w.gemm(scale, &self.xt, &self.tmp, 1.0);
+                // T_ji = r_j a_i xw_ji in place of xw (with the a from before this step).
+                for (row, r) in self.xw.chunks_exact_mut(np).zip(&self.y) {
+                    for (u, a) in row.iter_mut().zip(&self.ap) {
+                        *u *= r * a;
+                    }
+                }
+                // W += eps (4/b) X^T T
+                small_gemm(d, b, np, &self.x, 1, d, &self.xw, &mut self.wt, scale, true);
+                if self.target.kind == ModelKind::Mg {
+                    let ascale = self.eps * 2.0 / b as f64;
+                    for (a, g) in self.ap.iter_mut().zip(&self.ga) {
+                        *a += ascale * g;
+                    }
+                }
             }
             SgdRegime::Nt => {
-                self.xa.gemm_tr(1.0, &self.xt, &self.amat, 0.0);
-                for j in 0..b {
-                    let mut f = self.c;
-                    for i in 0..n {
-                        f += 2.0 * self.xw[(j, i)] * self.xa[(j, i)];
+                small_gemm(b, d, np, &self.x, d, 1, &self.at, &mut self.xa, 1.0, false);
+                for (j, (row, rowa)) in self.xw.chunks_exact_mut(np).zip(self.xa.chunks_exact(np)).enumerate() {
+                    let mut f = [0.0; 4];
+                    for (u, v) in row.chunks_exact(4).zip(rowa.chunks_exact(4)) {
+                        for l in 0..4 {
+                            f[l] += u[l] * v[l];
+                        }
                     }
-                    self.y[j] -= f;
-                    rsum += self.y[j];
-                }
-                for i in 0..n {
-                    for j in 0..b {
-                        self.tmp[(j, i)] = self.y[j] * self.xw[(j, i)];
+                    let r = self.y[j] - (self.c + 2.0 * ((f[0] + f[1]) + (f[2] + f[3])));
+                    rsum += r;
+                    for u in row.iter_mut() {
+                        *u *= r;
                     }
                 }
-                let scale = self.eps * 4.0 / b as f64;
-                self.amat.gemm(scale, &self.xt, &self.tmp, 1.0);
+                small_gemm(d, b, np, &self.x, 1, d, &self.xw, &mut self.at, scale, true);
             }
         }
         self.c += self.eps * 2.0 / b as f64 * rsum;
@@ -233,7 +295,7 @@ impl SgdRun {
         }
         let mut left = budget;
         while left > 0 && self.step < self.params.steps {
-            self.step();
+            self.step_inner();
             left -= 1;
             if self.step % self.params.record_every == 0 || self.step == self.params.steps {
                 self.record()?;
@@ -241,6 +303,7 @@ impl SgdRun {
                 self.record()?;
             }
         }
+        self.sync();
         Ok(self.progress())
     }
 
@@ -278,5 +341,168 @@ impl SgdRun {
     /// First-layer weights (d x N) in the eigenbasis of the target.
     pub fn weights(&self) -> &DMatrix<f64> {
         &self.w
+    }
+}
+
+/// `C (+)= alpha A Bm` for the small products of an SGD step, allocation-free.
+///
+/// `A` is m x kd with element (p, q) at `a[p * a_rs + q * a_cs]` (so a transpose is a
+/// change of strides), `Bm` is kd x np and `C` m x np, both row-major with `np` a
+/// multiple of 4. Register-blocked: one row of C by 16 (then 8, 4) columns is
+/// accumulated over q in a fixed-size array that LLVM keeps in vector registers (SSE2,
+/// AVX2 or AVX-512 natively, chosen at run time; simd128 in wasm).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn small_gemm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
+    assert!(np % 4 == 0 && bm.len() >= kd * np && c.len() >= m * np);
+    assert!(m == 0 || kd == 0 || a.len() > (m - 1) * a_rs + (kd - 1) * a_cs);
+    // Natively, the same loops compiled for the widest vector unit the CPU has
+    // (runtime detection, cached by std); wasm and older CPUs take the portable build.
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports the features the function is compiled for.
+            return unsafe { small_gemm_avx512(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: as above.
+            return unsafe { small_gemm_avx2(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate) };
+        }
+    }
+    small_gemm_body::<false, 1>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn small_gemm_avx512(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
+    use std::arch::x86_64::*;
+    // 16-column blocks with explicit AVX-512: four partial sums (q mod 4) of two zmm
+    // each cover the FMA latency; the remaining columns take the generic loops.
+    let full = np / 16 * 16;
+    for i0 in (0..full).step_by(16) {
+        for p in 0..m {
+            let r0 = p * a_rs;
+            let mut acc = [_mm512_setzero_pd(); 8];
+            let mut q = 0;
+            while q + 4 <= kd {
+                for h in 0..4 {
+                    // SAFETY: bounds asserted by `small_gemm` (p < m, q + h < kd, i0 + 16 <= np).
+                    let x = _mm512_set1_pd(*a.get_unchecked(r0 + (q + h) * a_cs));
+                    let bp = bm.as_ptr().add((q + h) * np + i0);
+                    acc[2 * h] = _mm512_fmadd_pd(x, _mm512_loadu_pd(bp), acc[2 * h]);
+                    acc[2 * h + 1] = _mm512_fmadd_pd(x, _mm512_loadu_pd(bp.add(8)), acc[2 * h + 1]);
+                }
+                q += 4;
+            }
+            while q < kd {
+                let x = _mm512_set1_pd(*a.get_unchecked(r0 + q * a_cs));
+                let bp = bm.as_ptr().add(q * np + i0);
+                acc[0] = _mm512_fmadd_pd(x, _mm512_loadu_pd(bp), acc[0]);
+                acc[1] = _mm512_fmadd_pd(x, _mm512_loadu_pd(bp.add(8)), acc[1]);
+                q += 1;
+            }
+            let lo = _mm512_add_pd(_mm512_add_pd(acc[0], acc[2]), _mm512_add_pd(acc[4], acc[6]));
+            let hi = _mm512_add_pd(_mm512_add_pd(acc[1], acc[3]), _mm512_add_pd(acc[5], acc[7]));
+            let al = _mm512_set1_pd(alpha);
+            let cp = c.as_mut_ptr().add(p * np + i0);
+            if accumulate {
+                _mm512_storeu_pd(cp, _mm512_fmadd_pd(al, lo, _mm512_loadu_pd(cp)));
+                _mm512_storeu_pd(cp.add(8), _mm512_fmadd_pd(al, hi, _mm512_loadu_pd(cp.add(8))));
+            } else {
+                _mm512_storeu_pd(cp, _mm512_mul_pd(al, lo));
+                _mm512_storeu_pd(cp.add(8), _mm512_mul_pd(al, hi));
+            }
+        }
+    }
+    if full < np {
+        small_gemm_cols::<true, 1>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, full);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn small_gemm_avx2(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
+    small_gemm_body::<true, 1>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate)
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn small_gemm_body<const FMA: bool, const C: usize>(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
+    small_gemm_cols::<FMA, C>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, 0)
+}
+
+/// The generic loops for the columns from `start` on.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn small_gemm_cols<const FMA: bool, const C: usize>(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool, start: usize) {
+    let mut i0 = start;
+    while i0 + 16 <= np {
+        block::<16, FMA, C>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
+        i0 += 16;
+    }
+    while i0 + 8 <= np {
+        block::<8, FMA, C>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
+        i0 += 8;
+    }
+    if i0 < np {
+        block::<4, FMA, C>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
+    }
+
+    #[inline(always)]
+    fn fma_row<const W: usize, const FMA: bool>(acc: &mut [f64; W], x: f64, b: &[f64; W]) {
+        for l in 0..W {
+            // mul_add only where it is one instruction (it is a libm call elsewhere).
+            if FMA {
+                acc[l] = x.mul_add(b[l], acc[l]);
+            } else {
+                acc[l] += x * b[l];
+            }
+        }
+    }
+
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn block<const W: usize, const FMA: bool, const C: usize>(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool, i0: usize) {
+        let mut store = |p: usize, acc: &[f64; W]| {
+            let out: &mut [f64; W] = (&mut c[p * np + i0..p * np + i0 + W]).try_into().unwrap();
+            if accumulate {
+                for l in 0..W {
+                    out[l] += alpha * acc[l];
+                }
+            } else {
+                for l in 0..W {
+                    out[l] = alpha * acc[l];
+                }
+            }
+        };
+        // Two partial sums (even and odd q) per row, four with AVX-512: enough
+        // independent chains to cover the FMA latency.
+        for p in 0..m {
+            let mut acc = [[0.0; W]; C];
+            let r0 = p * a_rs;
+            let mut q = 0;
+            while q + C <= kd {
+                for (h, acc) in acc.iter_mut().enumerate() {
+                    // SAFETY: the asserts of `small_gemm` bound every index: p < m, q + h < kd, i0 + W <= np.
+                    let (x0, brow) = unsafe { (*a.get_unchecked(r0 + (q + h) * a_cs), &*(bm.as_ptr().add((q + h) * np + i0) as *const [f64; W])) };
+                    fma_row::<W, FMA>(acc, x0, brow);
+                }
+                q += C;
+            }
+            while q < kd {
+                let x0 = a[r0 + q * a_cs];
+                let brow: &[f64; W] = (&bm[q * np + i0..q * np + i0 + W]).try_into().unwrap();
+                fma_row::<W, FMA>(&mut acc[0], x0, brow);
+                q += 1;
+            }
+            let mut sum = acc[0];
+            for h in 1..C {
+                for l in 0..W {
+                    sum[l] += acc[h][l];
+                }
+            }
+            store(p, &sum);
+        }
     }
 }
