@@ -215,5 +215,9 @@ pub fn log_grid(lo: f64, hi: f64, n: usize) -> Vec<f64> {
         return vec![lo];
     }
     let (a, b) = (lo.ln(), hi.ln());
-    (0..n).map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp()).collect()
+    let mut v: Vec<f64> = (0..n).map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp()).collect();
+    // exact end points (exp(ln x) may miss x by an ulp)
+    v[0] = lo;
+    v[n - 1] = hi;
+    v
 }

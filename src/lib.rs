@@ -14,6 +14,7 @@
 //! | [`theory`] | Theorems 1-6 and the Bayes error |
 //! | [`sgd`] | one-pass SGD as a step-wise state machine |
 //! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
+//! | [`settings`] | the page's settings (URL or controls) parsed into checked configs |
 //! | [`params`] | every input checked once, with the error a person can act on |
 //! | [`plot`] | the figures, drawn on any plotters backend |
 //! | [`cli`] | the `lazy-training` command line (feature `cli`) |
@@ -35,6 +36,7 @@ pub mod params;
 pub mod plot;
 pub mod rf;
 pub mod rng;
+pub mod settings;
 pub mod sgd;
 pub mod theory;
 #[cfg(target_arch = "wasm32")]

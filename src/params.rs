@@ -73,6 +73,11 @@ pub struct Cost {
     pub bytes: f64,
 }
 
+/// A number for a message: plain when moderate, scientific when huge or tiny.
+pub(crate) fn num(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e7).contains(&x.abs()) { format!("{x:e}") } else { format!("{x}") }
+}
+
 fn human(x: f64) -> String {
     let (v, unit) = if x >= 1e12 { (x / 1e12, "T") } else if x >= 1e9 { (x / 1e9, "G") } else if x >= 1e6 { (x / 1e6, "M") } else { (x / 1e3, "k") };
     format!("{v:.1} {unit}")
@@ -306,7 +311,7 @@ impl SgdParams {
         check_range("neurons", self.neurons, 1, limits.max_sgd_neurons, "the number of neurons N")?;
         check_range("batch", self.batch, 1, limits.max_batch, "the batch size")?;
         if !self.eta.is_finite() || self.eta <= 0.0 || self.eta > 100.0 {
-            return Err(Error::invalid("eta", format!("the step size eta must be a number in (0, 100] (the step is eta/d), got {}", self.eta)));
+            return Err(Error::invalid("eta", format!("the step size eta must be a number in (0, 100] (the step is eta/d), got {}", num(self.eta))));
         }
         check_range("steps", self.steps, 1, limits.max_steps, "the number of SGD steps")?;
         check_range("record_every", self.record_every, 1, self.steps, "record-every")?;

@@ -13,12 +13,12 @@
 //! `"eta_nt"`, ...), so the page can show it next to that control. Numbers cross the
 //! boundary as `u32`/`f64` (a `u64` would become a BigInt).
 
-use crate::activation::Activation;
 use crate::error::Error;
 use crate::experiment::{log_grid, Sweep, Theory, BAYES_SAMPLES};
-use crate::model::{ModelKind, Spectrum};
-use crate::params::{Curve, Limits, ModelParams, SgdParams, SgdRegime, SweepParams};
+use crate::model::ModelKind;
+use crate::params::{Curve, Limits, SgdRegime, SweepParams};
 use crate::plot::{self, Mapping, SgdCurve, Style};
+use crate::settings::PageConfig;
 use crate::sgd::SgdRun;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -69,168 +69,26 @@ fn to_js(e: &Error, sgd_field: Option<&str>) -> JsValue {
     js_error(&e.to_string(), field)
 }
 
-/// The page's controls, read from a JS object and parsed with field-named errors.
-struct Config {
-    kind: ModelKind,
-    d: usize,
-    spectrum: Spectrum,
-    rotate: bool,
-    activation: Activation,
-    curves: Vec<Curve>,
-    rho: Vec<f64>,
-    draws: usize,
-    neurons: usize,
-    batch: usize,
-    eta_nt: f64,
-    eta_nn: f64,
-    steps: u64,
-    record_every: u64,
-    seed: u64,
-}
-
-/// Reads one field of the config object as text (numbers are formatted).
-struct Fields<'a>(&'a JsValue);
-
-impl Fields<'_> {
-    fn text(&self, key: &str) -> Option<String> {
-        let v = js_sys::Reflect::get(self.0, &JsValue::from_str(key)).ok()?;
+/// The page's settings (parsed by [`crate::settings`], the same code the native
+/// fuzz tests exercise), read from a plain JS object.
+fn read_config(obj: &JsValue, limits: &Limits) -> Result<PageConfig, Error> {
+    if !obj.is_object() {
+        return Err(Error::invalid("config", "the explorer needs an object of settings"));
+    }
+    let get = |key: &str| -> Option<String> {
+        let v = js_sys::Reflect::get(obj, &JsValue::from_str(key)).ok()?;
         if v.is_undefined() || v.is_null() {
             return None;
         }
         if let Some(s) = v.as_string() {
-            let t = s.trim().to_string();
-            return if t.is_empty() { None } else { Some(t) };
+            return Some(s);
         }
         if let Some(x) = v.as_f64() {
             return Some(format!("{x}"));
         }
         v.as_bool().map(|b| b.to_string())
-    }
-
-    fn float(&self, key: &'static str, default: f64, what: &str) -> Result<f64, Error> {
-        match self.text(key) {
-            None => Ok(default),
-            Some(t) => t
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| Error::invalid(key, format!("{what} must be a number, got {:?}", clip(&t)))),
-        }
-    }
-
-    fn whole(&self, key: &'static str, default: u64, what: &str) -> Result<u64, Error> {
-        match self.text(key) {
-            None => Ok(default),
-            Some(t) => t.parse::<u64>().map_err(|_| Error::invalid(key, format!("{what} must be a whole number, got {:?}", clip(&t)))),
-        }
-    }
-}
-
-fn clip(s: &str) -> String {
-    let t: String = s.chars().take(40).collect();
-    if t.len() < s.len() { format!("{t}...") } else { t }
-}
-
-/// Largest seed that survives a round trip through a JS number.
-const MAX_SEED: u64 = (1 << 53) - 1;
-
-impl Config {
-    fn read(obj: &JsValue, limits: &Limits) -> Result<Config, Error> {
-        if !obj.is_object() {
-            return Err(Error::invalid("config", "the explorer needs an object of settings"));
-        }
-        let f = Fields(obj);
-        let kind: ModelKind = f.text("model").unwrap_or_else(|| "qf".into()).parse()?;
-        let d = f.whole("d", 30, "the dimension d")?;
-        if d < 2 || d > limits.max_d as u64 {
-            return Err(Error::invalid("d", format!("the dimension d must be between 2 and {}, got {d}", limits.max_d)));
-        }
-        let spectrum = match f.text("spectrum") {
-            None => Spectrum::default_for(kind),
-            Some(t) if t.to_ascii_lowercase().starts_with("file:") => {
-                return Err(Error::invalid("spectrum", "a page cannot read files; type the eigenvalues as list:a,b,.."));
-            }
-            Some(t) => t.parse()?,
-        };
-        let rotate = matches!(f.text("rotate").as_deref(), Some("true") | Some("1") | Some("on"));
-        let activation: Activation = f.text("activation").unwrap_or_else(|| "quadratic".into()).parse()?;
-        let curves = match f.text("regimes") {
-            None => Curve::theory_set(kind).to_vec(),
-            Some(t) => {
-                let mut v = Vec::new();
-                for name in t.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
-                    let c = Curve::parse(name, kind)?;
-                    if !v.contains(&c) {
-                        v.push(c);
-                    }
-                }
-                // Display order, whatever order the page listed them in.
-                Curve::theory_set(kind).iter().copied().filter(|c| v.contains(c)).collect()
-            }
-        };
-        if curves.is_empty() {
-            return Err(Error::invalid("regimes", "choose at least one regime to show"));
-        }
-        let rho_min = f.float("rho_min", 0.1, "the smallest N/d")?;
-        let rho_max = f.float("rho_max", 3.0, "the largest N/d")?;
-        let points = f.whole("rho_points", 11, "the number of N/d values")?;
-        if rho_min <= 0.0 {
-            return Err(Error::invalid("rho_min", format!("the smallest N/d must be positive, got {rho_min}")));
-        }
-        if points < 1 || points > limits.max_rho_points as u64 {
-            return Err(Error::invalid("rho_points", format!("the number of N/d values must be between 1 and {}, got {points}", limits.max_rho_points)));
-        }
-        if points > 1 && rho_max <= rho_min {
-            return Err(Error::invalid("rho_max", format!("the largest N/d ({rho_max}) must exceed the smallest ({rho_min})")));
-        }
-        let rho = log_grid(rho_min, rho_max, points as usize);
-        let draws = f.whole("draws", 5, "the number of draws")?;
-        let neurons = f.whole("neurons", 15, "the number of neurons N")?;
-        let batch = f.whole("batch", 100, "the batch size")?;
-        let (nt_default, nn_default) = match kind {
-            ModelKind::Qf => (0.02, 0.02),
-            ModelKind::Mg => (0.02, 0.3),
-        };
-        let eta_nt = f.float("eta_nt", nt_default, "the NT step size")?;
-        let eta_nn = f.float("eta_nn", nn_default, "the NN step size")?;
-        let steps = f.whole("steps", 30_000, "the number of SGD steps")?;
-        let record_every = f.whole("record_every", 150, "record-every")?;
-        let seed = f.whole("seed", 1, "the seed")?;
-        if seed > MAX_SEED {
-            return Err(Error::invalid("seed", format!("the seed must be between 0 and {MAX_SEED}, got {seed}")));
-        }
-        // Large counts are caught by the core's range checks; clamp only so the cast is lossless.
-        let size = |v: u64| v.min(u32::MAX as u64) as usize;
-        Ok(Config {
-            kind,
-            d: d as usize,
-            spectrum,
-            rotate,
-            activation,
-            curves,
-            rho,
-            draws: size(draws),
-            neurons: size(neurons),
-            batch: size(batch),
-            eta_nt,
-            eta_nn,
-            steps,
-            record_every,
-            seed,
-        })
-    }
-
-    fn model(&self) -> ModelParams {
-        ModelParams { kind: self.kind, d: self.d, spectrum: self.spectrum.clone(), rotate: self.rotate, seed: self.seed }
-    }
-
-    fn sgd(&self, regime: SgdRegime) -> SgdParams {
-        let eta = match regime {
-            SgdRegime::Nt => self.eta_nt,
-            SgdRegime::Nn => self.eta_nn,
-        };
-        SgdParams { model: self.model(), regime, neurons: self.neurons, batch: self.batch, eta, steps: self.steps, record_every: self.record_every }
-    }
+    };
+    PageConfig::parse(&get, limits)
 }
 
 /// One SGD run of the right panel, with the control its divergence points at.
@@ -267,7 +125,7 @@ impl Explorer {
     pub fn new(config: &JsValue) -> Result<Explorer, JsValue> {
         install_panic_hook();
         let limits = Limits::web();
-        let cfg = Config::read(config, &limits).map_err(|e| to_js(&e, None))?;
+        let cfg = read_config(config, &limits).map_err(|e| to_js(&e, None))?;
         let sweep_params = SweepParams { model: cfg.model(), activation: cfg.activation, curves: cfg.curves.clone(), rho: cfg.rho.clone(), draws: cfg.draws };
         let sweep = Sweep::new(&sweep_params, &limits).map_err(|e| to_js(&e, None))?;
         let mut regimes: Vec<(SgdRegime, &'static str)> = Vec::new();
@@ -282,7 +140,7 @@ impl Explorer {
         }
         let mut runs = Vec::new();
         for (regime, field) in regimes {
-            let run = SgdRun::new(&cfg.sgd(regime), &limits).map_err(|e| to_js(&e, Some(field)))?;
+            let run = SgdRun::new(&cfg.sgd(regime), &limits).map_err(|e| to_js(&crate::settings::rename_eta(e, field), Some(field)))?;
             runs.push(Run { run, field, reported: false });
         }
         let (lo, hi) = (cfg.rho[0], cfg.rho[cfg.rho.len() - 1]);
