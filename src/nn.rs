@@ -71,3 +71,28 @@ pub fn gradient_flow_qf(target: &Target, w: &mut DMatrix<f64>, c: &mut f64, dt: 
     }
     out
 }
+
+/// What NN learns (sec. 2.3's mechanism): the fraction of the top-N eigenspace of B
+/// (or of Delta, by |eigenvalue|) that span(W) contains,
+/// `||P_W U_N||_F^2 / min(N, d)`, with W in the eigenbasis of the target (as
+/// [`crate::sgd::SgdRun::weights`] gives it) so `U_N` is a set of coordinate axes.
+/// 1 when the network's directions are exactly the important ones; for a random
+/// (isotropic) W of N < d columns its expectation is N/d ([`random_overlap`]).
+pub fn top_eigenspace_overlap(target: &Target, w_eigenbasis: &DMatrix<f64>) -> f64 {
+    let d = target.d;
+    let n = w_eigenbasis.ncols().min(d);
+    if n == 0 || w_eigenbasis.nrows() != d {
+        return 0.0;
+    }
+    let mut idx: Vec<usize> = (0..d).collect();
+    idx.sort_by(|a, b| target.diag[*b].abs().total_cmp(&target.diag[*a].abs()));
+    let q = crate::linalg::orth_basis(w_eigenbasis);
+    let captured: f64 = idx[..n].iter().map(|&i| q.row(i).norm_squared()).sum();
+    (captured / n as f64).clamp(0.0, 1.0)
+}
+
+/// Expected [`top_eigenspace_overlap`] of an isotropic random W with N columns:
+/// a uniformly random N-dimensional subspace holds a fraction N/d of any fixed one.
+pub fn random_overlap(n: usize, d: usize) -> f64 {
+    (n as f64 / d as f64).min(1.0)
+}

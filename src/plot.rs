@@ -227,7 +227,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     let mut chart = ChartBuilder::on(area)
         .caption(title, title_font)
         .margin(px(10.0))
-        .x_label_area_size(px(2.6 * style.font_px))
+        .x_label_area_size(px(3.0 * style.font_px))
         .y_label_area_size(px(3.6 * style.font_px))
         .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
         .map_err(|e| e.to_string())?;

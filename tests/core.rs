@@ -311,3 +311,30 @@ fn rotation_changes_no_exact_risk_in_law() {
     let rb = rf::rf_risk(&b, &b.matrix(), &wr, Activation::Relu).unwrap();
     assert!((ra - rb).abs() < 1e-9, "{ra} vs {rb}");
 }
+
+/// The overlap of span(W) with B's top-N eigenspace: N/d on average for random W
+/// (checked over 200 draws), 1 for W spanning the top axes, and SGD's NN raises it
+/// towards 1 while NT's fixed W keeps its random value.
+#[test]
+fn top_eigenspace_overlap_random_and_learned() {
+    let t = target(ModelKind::Qf, 20, Spectrum::Spiked(4), false, 1);
+    let mut acc = 0.0;
+    for k in 0..200 {
+        let w = rf::sample_weights(&t, 4, WeightLaw::Isotropic, &mut rng::stream(3, Stream::Weights, k, 0));
+        acc += nn::top_eigenspace_overlap(&t, &w);
+    }
+    let mean = acc / 200.0;
+    assert!((mean - nn::random_overlap(4, 20)).abs() < 0.02, "random W overlap {mean}, expected 0.2");
+    let mut w = nalgebra::DMatrix::<f64>::zeros(20, 4);
+    for i in 0..4 {
+        w[(i, i)] = 1.0 + i as f64; // spans the 4 spiked axes (indices 0..4)
+        w[(5 + i, i)] = 1e-9;
+    }
+    assert!((nn::top_eigenspace_overlap(&t, &w) - 1.0).abs() < 1e-9);
+    let nn_run = sgd(ModelKind::Qf, SgdRegime::Nn, 20, 4, 0.02, 20_000);
+    let nt_run = sgd(ModelKind::Qf, SgdRegime::Nt, 20, 4, 0.02, 2_000);
+    let learned = nn::top_eigenspace_overlap(nn_run.target(), nn_run.weights());
+    let fixed = nn::top_eigenspace_overlap(nt_run.target(), nt_run.weights());
+    assert!(learned > 0.95, "NN after SGD spans {learned} of the top eigenspace");
+    assert!(fixed < 0.6, "NT's random W spans {fixed}");
+}
