@@ -6,7 +6,7 @@ PORT ?= 8000
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup setup-web build serve test test-native test-browser test-e2e figures bench clean
+.PHONY: setup setup-web build serve test test-native test-browser test-e2e figures bench soak clean
 
 setup:
 	bash scripts/setup.sh test
@@ -45,6 +45,10 @@ figures:
 ## bench: side-by-side benchmarks (Rust vs numpy, wasm vs native, page timings); not part of `make test`
 bench: setup
 	bash benches/run.sh
+
+## soak: play the page for 10 minutes in headless Chromium; report JS heap and wasm memory growth
+soak: setup build
+	node scripts/soak.mjs $${SOAK_SECONDS:-600}
 
 clean:
 	cargo clean

@@ -1,0 +1,93 @@
+// Soak test (not part of `make test`): plays the explorer in headless Chromium for a
+// while (default 10 minutes), resetting and changing settings now and then, and
+// reports the JS heap and the wasm memory at the start and the end (after forced
+// garbage collection), and their growth.
+//   node scripts/soak.mjs [seconds]     (needs `make build` and `npm ci` first)
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SECONDS = Number(process.argv[2] || 600);
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm" };
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, "http://x");
+  let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
+  if (!file.startsWith(ROOT)) return res.writeHead(403).end();
+  if (file.endsWith(path.sep)) file = path.join(file, "index.html");
+  fs.readFile(file, (err, data) => {
+    if (err) return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+    res.end(data);
+  });
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--enable-precise-memory-info"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const errors = [];
+page.on("pageerror", (e) => errors.push(e.message));
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+const cdp = await page.context().newCDPSession(page);
+
+async function memory() {
+  await cdp.send("HeapProfiler.collectGarbage");
+  const heap = await cdp.send("Runtime.getHeapUsage");
+  // The page's wasm module is cached by URL: importing it again returns the same instance.
+  const wasm = await page.evaluate(async () => {
+    const m = await import("/www/pkg/lazy_training.js");
+    const exports = await m.default();
+    return exports.memory.buffer.byteLength;
+  });
+  return { jsHeap: heap.usedSize, wasm };
+}
+
+await page.goto(base);
+await page.getByRole("button", { name: "Play" }).waitFor();
+await page.waitForTimeout(3000);
+await page.getByRole("button", { name: "Play" }).click();
+await page.waitForTimeout(5000);
+const start = await memory();
+const t0 = Date.now();
+let cycles = 0;
+while (Date.now() - t0 < SECONDS * 1000) {
+  await page.waitForTimeout(15000);
+  cycles++;
+  // Every cycle: reset and play again; every other cycle also switch d (a new handle).
+  if (cycles % 2 === 0) {
+    const d = page.getByLabel("Dimension d");
+    await d.fill(cycles % 4 === 0 ? "30" : "36");
+    await d.dispatchEvent("change");
+    await page.waitForTimeout(2000);
+  }
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Reset" }).click();
+  await page.getByRole("button", { name: "Play" }).click();
+  process.stderr.write(`\r[soak] ${Math.round((Date.now() - t0) / 1000)} s, ${cycles} cycles`);
+}
+await page.getByRole("button", { name: "Pause" }).click().catch(() => {});
+const end = await memory();
+const growth = (a, b) => ((b - a) / a) * 100;
+const report = {
+  seconds: Math.round((Date.now() - t0) / 1000),
+  cycles,
+  js_heap_start: start.jsHeap,
+  js_heap_end: end.jsHeap,
+  js_heap_growth_percent: +growth(start.jsHeap, end.jsHeap).toFixed(2),
+  wasm_memory_start: start.wasm,
+  wasm_memory_end: end.wasm,
+  wasm_memory_growth_percent: +growth(start.wasm, end.wasm).toFixed(2),
+  page_errors: errors,
+};
+process.stderr.write("\n");
+console.log(JSON.stringify(report));
+await browser.close();
+server.close();
+process.exit(report.js_heap_growth_percent < 10 && report.wasm_memory_growth_percent < 10 && errors.length === 0 ? 0 : 1);
