@@ -288,7 +288,6 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         });
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let (ox, oy) = area.get_base_pixel();
     // Legend marks get room that scales with the text (plotters' default is fixed).
     let mark_area = px(30.0);
     let legend_font = font * 0.85;
@@ -303,7 +302,8 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
             Legend::At(fx, fy) => {
                 let x = ((xr.end - xr.start) as f64 * fx) as i32;
                 let x = x.min(xr.end - xr.start - legend_w - px(4.0)).max(px(4.0));
-                SeriesLabelPosition::Coordinate(xr.start - ox + x, yr.start - oy + ((yr.end - yr.start) as f64 * fy) as i32)
+                // plotters places a Coordinate legend relative to the plotting area.
+                SeriesLabelPosition::Coordinate(x, ((yr.end - yr.start) as f64 * fy) as i32)
             }
             Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
         })
