@@ -6,7 +6,14 @@
 //! the two SGD runs (NT and NN, same N) then advance in slices the page asks for,
 //! either by a time budget in milliseconds (measured with `performance.now`) or by a
 //! unit count. Drawing goes through [`plot::draw_panel`], the same function the
-//! command line uses for SVG, on a plotters-canvas backend.
+//! command line uses for SVG, on a plotters-canvas backend, or on plotters' SVG
+//! backend for export ([`Explorer::svg`]): the page's three panels are 0 (risk against
+//! N/d), 1 (SGD risk against samples) and 2 (what NN learns: the overlap of span(W)
+//! with the target's top-N eigenspace, [`nn::top_eigenspace_overlap`], recorded at
+//! each SGD record, beside the random-W expectation [`nn::random_overlap`]).
+//! The data shown leave as CSV (per panel), JSON (everything) and a table for the
+//! page's "Show data"; hover read-outs come from [`Explorer::nearest`] (pixel geometry
+//! over the last drawn panel, no maths).
 //!
 //! Every failure reaches JavaScript as an `Error` whose `message` is the core's
 //! human-readable text and whose `field` names the control at fault (`"d"`, `"rho"`,
@@ -14,10 +21,12 @@
 //! boundary as `u32`/`f64` (a `u64` would become a BigInt).
 
 use crate::error::Error;
-use crate::experiment::{log_grid, Sweep, Theory, BAYES_SAMPLES};
+use crate::experiment::{log_grid, Stat, Sweep, Theory, BAYES_SAMPLES};
 use crate::model::ModelKind;
 use crate::params::{Curve, Limits, SgdRegime, SweepParams};
-use crate::plot::{self, Mapping, SgdCurve, Style};
+use serde_json::json;
+use crate::nn;
+use crate::plot::{self, Legend, Mark, Mapping, Panel, Series, SgdCurve, Style};
 use crate::settings::PageConfig;
 use crate::sgd::SgdRun;
 use plotters::prelude::*;
@@ -97,6 +106,56 @@ struct Run {
     field: &'static str,
     /// Its error was already reported to the page.
     reported: bool,
+    /// Steps taken so far (to stop each advance at the next record).
+    steps_done: u64,
+    /// (samples, overlap of span(W) with the top-N eigenspace) at each record.
+    overlap: Vec<(u64, f64)>,
+}
+
+impl Run {
+    /// Record the overlap of the current weights if the run made a new record.
+    fn note_overlap(&mut self) {
+        let n = self.run.record_steps().len();
+        if n > self.overlap.len() {
+            let samples = self.run.record_samples().last().copied().unwrap_or(0);
+            let o = nn::top_eigenspace_overlap(self.run.target(), self.run.weights());
+            self.overlap.push((samples, o));
+        }
+    }
+
+    /// Advance by `steps`, stopping at each record so its overlap is that record's.
+    fn advance(&mut self, steps: u64) -> Result<(), Error> {
+        let total = self.run.params().steps;
+        let every = self.run.params().record_every.max(1);
+        let mut left = steps;
+        while left > 0 && self.steps_done < total {
+            let k = left.min(every - self.steps_done % every).min(total - self.steps_done);
+            let r = self.run.advance(k);
+            self.steps_done += k;
+            left -= k;
+            if r.is_ok() {
+                self.note_overlap();
+            }
+            r?;
+        }
+        Ok(())
+    }
+
+    fn curve(&self) -> Curve {
+        match self.run.params().regime {
+            SgdRegime::Nn => Curve::Nn,
+            SgdRegime::Nt => Curve::Nt,
+        }
+    }
+}
+
+/// A panel as last drawn: its data, a name per series (for read-outs and exports),
+/// and its pixel mapping with the scale it was drawn at.
+struct Drawn {
+    panel: Panel,
+    names: Vec<String>,
+    map: Mapping,
+    scale: f64,
 }
 
 /// Everything one view of the explorer shows: theory, the width sweep, two SGD runs.
@@ -111,7 +170,9 @@ pub struct Explorer {
     sweep: Sweep,
     /// NT then NN (only those among the shown regimes; both when neither is).
     runs: Vec<Run>,
-    maps: [Option<Mapping>; 2],
+    drawn: [Option<Drawn>; 3],
+    /// Text size factor (1 on the page; larger for a projector).
+    text_scale: f64,
 }
 
 #[wasm_bindgen]
@@ -141,7 +202,9 @@ impl Explorer {
         let mut runs = Vec::new();
         for (regime, field) in regimes {
             let run = SgdRun::new(&cfg.sgd(regime), &limits).map_err(|e| to_js(&crate::settings::rename_eta(e, field), Some(field)))?;
-            runs.push(Run { run, field, reported: false });
+            let mut r = Run { run, field, reported: false, steps_done: 0, overlap: Vec::new() };
+            r.note_overlap();
+            runs.push(r);
         }
         let (lo, hi) = (cfg.rho[0], cfg.rho[cfg.rho.len() - 1]);
         let grid = log_grid(lo / THEORY_MARGIN, hi * THEORY_MARGIN, THEORY_POINTS);
@@ -157,8 +220,15 @@ impl Explorer {
             theory,
             sweep,
             runs,
-            maps: [None, None],
+            drawn: [None, None, None],
+            text_scale: 1.0,
         })
+    }
+
+    /// Text size factor for the plots (1 on the page, about 1.5 on a projector).
+    #[wasm_bindgen(js_name = setTextScale)]
+    pub fn set_text_scale(&mut self, k: f64) {
+        self.text_scale = if k.is_finite() { k.clamp(0.5, 4.0) } else { 1.0 };
     }
 
     /// Advance the width sweep for about `budget_ms` milliseconds (at least one unit).
@@ -207,7 +277,7 @@ impl Explorer {
             if r.run.error().is_some() && r.reported {
                 continue;
             }
-            if let Err(e) = r.run.advance(steps) {
+            if let Err(e) = r.advance(steps) {
                 r.reported = true;
                 first_error.get_or_insert(to_js(&e, Some(r.field)));
             }
@@ -281,25 +351,35 @@ impl Explorer {
     /// Recorded exact population risks of the `nt` or `nn` SGD run.
     #[wasm_bindgen(js_name = sgdRisks)]
     pub fn sgd_risks(&self, regime: &str) -> Result<Vec<f64>, JsValue> {
-        Ok(self.run(regime)?.record_risks().to_vec())
+        Ok(self.run(regime)?.run.record_risks().to_vec())
     }
     /// Samples seen at the records of the `nt` or `nn` SGD run.
     #[wasm_bindgen(js_name = sgdRecordSamples)]
     pub fn sgd_record_samples(&self, regime: &str) -> Result<Vec<f64>, JsValue> {
-        Ok(self.run(regime)?.record_samples().iter().map(|s| *s as f64).collect())
+        Ok(self.run(regime)?.run.record_samples().iter().map(|s| *s as f64).collect())
     }
     /// The large-n limit of the `nt` or `nn` SGD run.
     #[wasm_bindgen(js_name = sgdLimit)]
     pub fn sgd_limit(&self, regime: &str) -> Result<f64, JsValue> {
-        Ok(self.run(regime)?.limit())
+        Ok(self.run(regime)?.run.limit())
+    }
+    /// Overlap of the `nt` or `nn` run's span(W) with the top-N eigenspace of B (or
+    /// Delta) at each record ([`nn::top_eigenspace_overlap`]); one per record.
+    #[wasm_bindgen(js_name = sgdOverlaps)]
+    pub fn sgd_overlaps(&self, regime: &str) -> Result<Vec<f64>, JsValue> {
+        Ok(self.run(regime)?.overlap.iter().map(|p| p.1).collect())
+    }
+    /// The overlap a random (isotropic) W has on average: N/d ([`nn::random_overlap`]).
+    #[wasm_bindgen(js_name = randomOverlap)]
+    pub fn random_overlap(&self) -> f64 {
+        nn::random_overlap(self.neurons, self.d)
     }
 
-    fn run(&self, regime: &str) -> Result<&SgdRun, JsValue> {
+    fn run(&self, regime: &str) -> Result<&Run, JsValue> {
         let r: SgdRegime = regime.parse().map_err(|e: Error| to_js(&e, None))?;
         self.runs
             .iter()
-            .map(|r| &r.run)
-            .find(|x| x.params().regime == r)
+            .find(|x| x.run.params().regime == r)
             .ok_or_else(|| js_error(&format!("regimes: the {regime} SGD run is not shown"), Some("regimes")))
     }
 
@@ -307,37 +387,91 @@ impl Explorer {
     /// sets to CSS size x `scale` (the device pixel ratio).
     #[wasm_bindgen(js_name = drawWidth)]
     pub fn draw_width(&mut self, canvas: &HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let dots = self.sweep.results();
-        let panel = plot::width_panel(self.kind, self.d, &self.theory, &self.rho, &dots);
-        self.maps[0] = Some(draw(canvas, &panel, scale)?);
-        Ok(())
+        self.draw_panel(0, canvas, scale)
     }
 
     /// Draw the right panel (SGD risk against samples) on `canvas`.
     #[wasm_bindgen(js_name = drawSgd)]
     pub fn draw_sgd(&mut self, canvas: &HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
-        let curves: Vec<SgdCurve> = self
-            .runs
-            .iter()
-            .map(|r| SgdCurve { regime: r.run.params().regime, samples: r.run.record_samples(), risk: r.run.record_risks().to_vec(), limit: r.run.limit() })
-            .collect();
-        let panel = plot::sgd_panel(self.kind, self.d, self.neurons, &curves, self.max_samples);
-        self.maps[1] = Some(draw(canvas, &panel, scale)?);
+        self.draw_panel(1, canvas, scale)
+    }
+
+    /// Draw the third panel (what NN learns: overlap against samples) on `canvas`.
+    #[wasm_bindgen(js_name = drawOverlap)]
+    pub fn draw_overlap(&mut self, canvas: &HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+        self.draw_panel(2, canvas, scale)
+    }
+
+    /// Draw panel 0, 1 or 2 on `canvas`.
+    #[wasm_bindgen(js_name = drawPanel)]
+    pub fn draw_panel(&mut self, panel: u32, canvas: &HtmlCanvasElement, scale: f64) -> Result<(), JsValue> {
+        let (p, names) = self.build(panel)?;
+        let scale = clean_scale(scale);
+        let map = draw(canvas, &p, scale, self.text_scale)?;
+        self.drawn[panel as usize] = Some(Drawn { panel: p, names, map, scale });
         Ok(())
     }
 
+    /// The panel as an SVG document of `width` x `height` CSS pixels, drawn by the
+    /// same [`plot::draw_panel`] as the canvas (plotters' SVG backend).
+    pub fn svg(&self, panel: u32, width: u32, height: u32) -> Result<String, JsValue> {
+        let (p, _) = self.build(panel)?;
+        let (w, h) = (width.clamp(120, 4000), height.clamp(100, 4000));
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+            let style = Style { scale: 1.0, font_px: font_px(w as f64, self.text_scale) };
+            plot::draw_panel(&area, &p, &style).map_err(|e| js_error(&format!("drawing failed: {e}"), None))?;
+            area.present().map_err(|e| js_error(&format!("drawing failed: {e}"), None))?;
+        }
+        Ok(out)
+    }
+
     /// Data coordinates `[x, risk]` under a canvas pixel (backing pixels, i.e. CSS
-    /// pixels x scale) of panel 0 (width) or 1 (SGD), or `undefined` outside the plot.
+    /// pixels x scale) of panel 0 (width), 1 (SGD) or 2 (overlap), or `undefined`
+    /// outside the plot.
     #[wasm_bindgen(js_name = toData)]
     pub fn to_data(&self, panel: u32, x: f64, y: f64) -> Option<Vec<f64>> {
-        let m = self.maps.get(panel as usize)?.as_ref()?;
+        let m = &self.drawn.get(panel as usize)?.as_ref()?.map;
         m.to_data(x, y).map(|(a, b)| vec![a, b])
     }
 
-    /// The last drawn mapping of panel 0 or 1 as `{left, top, right, bottom, xMin,
+    /// The point of the last drawn panel nearest to a canvas pixel (backing pixels),
+    /// within 40 CSS pixels, as `{series, x, y, err, xLabel, yLabel}` (`err`: the
+    /// standard deviation of a dot, else NaN), or `undefined`. Dashed and dotted
+    /// horizontal lines (limits, the Bayes error, N/d) answer at the pointer's x.
+    pub fn nearest(&self, panel: u32, x: f64, y: f64) -> JsValue {
+        let Some(Some(dr)) = self.drawn.get(panel as usize) else { return JsValue::UNDEFINED };
+        let Some((cx, _)) = dr.map.to_data(x, y) else { return JsValue::UNDEFINED };
+        let mut best: Option<(f64, usize, (f64, f64), f64)> = None;
+        for (i, s) in dr.panel.series.iter().enumerate() {
+            let flat = matches!(s.mark, Mark::Dashed | Mark::Dotted) && s.points.len() == 2 && s.points[0].1 == s.points[1].1;
+            let candidates: Vec<((f64, f64), f64)> = if flat {
+                vec![((cx, s.points[0].1), f64::NAN)]
+            } else {
+                s.points.iter().enumerate().map(|(k, p)| (*p, s.err.get(k).copied().unwrap_or(f64::NAN))).collect()
+            };
+            for (p, err) in candidates {
+                let (px, py) = to_pixel(&dr.map, p);
+                let dist = (px - x).hypot(py - y);
+                if best.map_or(true, |b| dist < b.0) {
+                    best = Some((dist, i, p, err));
+                }
+            }
+        }
+        let Some((dist, i, p, err)) = best else { return JsValue::UNDEFINED };
+        if dist > 40.0 * dr.scale {
+            return JsValue::UNDEFINED;
+        }
+        let o = json!({ "series": dr.names[i], "x": p.0, "y": p.1, "err": finite_or_null(err), "xLabel": dr.panel.x_label, "yLabel": dr.panel.y_label });
+        js_sys::JSON::parse(&o.to_string()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// The last drawn mapping of panel 0, 1 or 2 as `{left, top, right, bottom, xMin,
     /// xMax, yMin, yMax}` (backing pixels; x is log-scaled), or `undefined`.
     pub fn mapping(&self, panel: u32) -> JsValue {
-        let Some(Some(m)) = self.maps.get(panel as usize) else { return JsValue::UNDEFINED };
+        let Some(Some(dr)) = self.drawn.get(panel as usize) else { return JsValue::UNDEFINED };
+        let m = &dr.map;
         let o = js_sys::Object::new();
         let entries = [
             ("left", m.px.0 as f64),
@@ -355,6 +489,134 @@ impl Explorer {
         o.into()
     }
 
+    /// The data of panel 0, 1 or 2 as a JSON table `{columns: [..], rows: [[..]]}`
+    /// (numbers unrounded; null where there is none), for the page's "Show data".
+    pub fn table(&self, panel: u32) -> Result<String, JsValue> {
+        let (columns, rows) = self.rows(panel)?;
+        Ok(json!({ "columns": columns, "rows": rows }).to_string())
+    }
+
+    /// The data of panel 0, 1 or 2 as CSV (header row, then one row per point).
+    pub fn csv(&self, panel: u32) -> Result<String, JsValue> {
+        let (columns, rows) = self.rows(panel)?;
+        let mut out = columns.join(",");
+        out.push('\n');
+        for row in rows {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => format!("\"{}\"", s.replace('"', "\"\"")),
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                })
+                .collect();
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// Everything the three panels show, as one JSON document: theory lines, the
+    /// sweep's dots (mean, std, count per N/d), each SGD run's records, limit and
+    /// overlaps, and the random-W overlap N/d. NaN (a dot not yet computed) is null.
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(&self) -> String {
+        let kind = self.kind;
+        let theory: serde_json::Map<String, serde_json::Value> = self.theory.curves.iter().map(|(c, v)| (c.name(kind).to_string(), json!(nulls(v)))).collect();
+        let sweep: serde_json::Map<String, serde_json::Value> = self
+            .sweep
+            .results()
+            .iter()
+            .map(|(c, stats)| {
+                let mean: Vec<f64> = stats.iter().map(|s| s.mean).collect();
+                let std: Vec<f64> = stats.iter().map(|s| s.std).collect();
+                let count: Vec<usize> = stats.iter().map(|s| s.count).collect();
+                (c.name(kind).to_string(), json!({ "mean": nulls(&mean), "std": nulls(&std), "count": count }))
+            })
+            .collect();
+        let sgd: serde_json::Map<String, serde_json::Value> = self
+            .runs
+            .iter()
+            .map(|r| {
+                let name = r.curve().name(kind).to_string();
+                let v = json!({
+                    "samples": r.run.record_samples(),
+                    "risk": nulls(r.run.record_risks()),
+                    "limit": finite_or_null(r.run.limit()),
+                    "overlap_samples": r.overlap.iter().map(|p| p.0).collect::<Vec<_>>(),
+                    "overlap": nulls(&r.overlap.iter().map(|p| p.1).collect::<Vec<_>>()),
+                    "diverged": r.run.error().map(|e| e.to_string()),
+                });
+                (name, v)
+            })
+            .collect();
+        json!({
+            "model": kind.to_string(),
+            "d": self.d,
+            "neurons": self.neurons,
+            "tau": finite_or_null(self.sweep.target().tau()),
+            "theory": { "rho": nulls(&self.theory.rho), "curves": theory, "bayes_std_error": self.theory.bayes_se.and_then(|v| finite_or_null(v)) },
+            "sweep": { "rho": nulls(&self.rho), "curves": sweep, "done": self.sweep.done() },
+            "sgd": sgd,
+            "overlap_random": self.random_overlap(),
+        })
+        .to_string()
+    }
+
+    /// A sentence that states what panel 0, 1 or 2 shows now, with its numbers (the
+    /// plot's text alternative).
+    pub fn summary(&self, panel: u32) -> String {
+        let kind = self.kind;
+        let f = |v: f64| if v.is_finite() { format!("{v:.3}") } else { "not yet computed".into() };
+        match panel {
+            0 => {
+                let results = self.sweep.results();
+                let at = |i: usize| -> String {
+                    results.iter().map(|(c, s)| format!("{} {}", plot::curve_label(*c, kind), f(s.get(i).map_or(f64::NAN, |x| x.mean)))).collect::<Vec<_>>().join(", ")
+                };
+                let last = self.rho.len() - 1;
+                format!(
+                    "Test risk against the width ratio N/d, {kind}, d = {}: theory lines and exact simulated dots ({}% computed). At N/d = {:.3}: {}. At N/d = {:.3}: {}.",
+                    self.d,
+                    (self.sweep.progress() * 100.0).round(),
+                    self.rho[0],
+                    at(0),
+                    self.rho[last],
+                    at(last)
+                )
+            }
+            1 => {
+                let parts: Vec<String> = self
+                    .runs
+                    .iter()
+                    .map(|r| {
+                        let s = r.run.record_samples().last().copied().unwrap_or(0);
+                        let risk = r.run.record_risks().last().copied().unwrap_or(f64::NAN);
+                        format!("{} risk {} after {s} samples (large-n limit {})", plot::curve_label(r.curve(), kind), f(risk), f(r.run.limit()))
+                    })
+                    .collect();
+                format!("Test risk against samples for one-pass SGD, d = {}, N = {}: {}.", self.d, self.neurons, parts.join("; "))
+            }
+            _ => {
+                let parts: Vec<String> = self
+                    .runs
+                    .iter()
+                    .map(|r| {
+                        let (s, o) = r.overlap.last().copied().unwrap_or((0, f64::NAN));
+                        format!("{} weights {} after {s} samples", plot::curve_label(r.curve(), kind), f(o))
+                    })
+                    .collect();
+                format!(
+                    "Share of the top-{} eigenspace of {} spanned by the first-layer weights, against samples: {}; a random W spans N/d = {} on average.",
+                    self.neurons,
+                    target_name(kind),
+                    parts.join("; "),
+                    f(self.random_overlap())
+                )
+            }
+        }
+    }
+
     /// The Monte Carlo standard error of the Bayes line (mg), or NaN.
     #[wasm_bindgen(js_name = bayesStdError)]
     pub fn bayes_std_error(&self) -> f64 {
@@ -367,18 +629,158 @@ impl Explorer {
     }
 }
 
-fn draw(canvas: &HtmlCanvasElement, panel: &plot::Panel, scale: f64) -> Result<Mapping, JsValue> {
+impl Explorer {
+    /// Panel 0, 1 or 2 from the current results, with a name per series.
+    fn build(&self, panel: u32) -> Result<(Panel, Vec<String>), JsValue> {
+        let kind = self.kind;
+        match panel {
+            0 => {
+                let dots = self.sweep.results();
+                let p = plot::width_panel(kind, self.d, &self.theory, &self.rho, &dots);
+                // width_panel lists the theory lines, then the dots, in these orders.
+                let mut names: Vec<String> = self.theory.curves.iter().map(|(c, _)| format!("{} theory", plot::curve_label(*c, kind))).collect();
+                names.extend(dots.iter().map(|(c, _)| format!("{} exact, d = {}", plot::curve_label(*c, kind), self.d)));
+                Ok((p, names))
+            }
+            1 => {
+                let p = self.sgd_panel();
+                let names = p.series.iter().map(|s| s.label.clone()).collect();
+                Ok((p, names))
+            }
+            2 => {
+                // Same x axis as the SGD panel beside it.
+                let x_range = self.sgd_panel().x_range;
+                let mut series: Vec<Series> = self
+                    .runs
+                    .iter()
+                    .map(|r| {
+                        let c = r.curve();
+                        let label = match r.run.params().regime {
+                            SgdRegime::Nn => "NN: W trained".to_string(),
+                            SgdRegime::Nt => "NT: W frozen at random".to_string(),
+                        };
+                        let points = r.overlap.iter().filter(|p| p.0 > 0 && p.1.is_finite()).map(|p| (p.0 as f64, p.1)).collect();
+                        Series { label, color: plot::curve_color(c), mark: Mark::Line, points, err: Vec::new() }
+                    })
+                    .collect();
+                let ro = self.random_overlap();
+                series.push(Series { label: "random W: N/d".into(), color: (90, 90, 90), mark: Mark::Dashed, points: vec![(x_range.0, ro), (x_range.1, ro)], err: Vec::new() });
+                let names = series.iter().map(|s| s.label.clone()).collect();
+                let p = Panel {
+                    title: format!("What NN learns, d = {}, N = {}: span(W) vs top-N eigenspace", self.d, self.neurons),
+                    x_label: "samples".into(),
+                    y_label: format!("share of top-N eigenspace of {}", target_name(kind)),
+                    x_range,
+                    y_range: (0.0, 1.05),
+                    series,
+                    legend: Legend::At(0.03, 0.03),
+                };
+                Ok((p, names))
+            }
+            _ => Err(js_error(&format!("there is no panel {panel}: use 0, 1 or 2"), None)),
+        }
+    }
+
+    fn sgd_panel(&self) -> Panel {
+        let curves: Vec<SgdCurve> = self
+            .runs
+            .iter()
+            .map(|r| SgdCurve { regime: r.run.params().regime, samples: r.run.record_samples(), risk: r.run.record_risks().to_vec(), limit: r.run.limit() })
+            .collect();
+        plot::sgd_panel(self.kind, self.d, self.neurons, &curves, self.max_samples)
+    }
+
+    /// Columns and rows of a panel's data (what [`Self::table`] and [`Self::csv`] give).
+    fn rows(&self, panel: u32) -> Result<(Vec<&'static str>, Vec<Vec<serde_json::Value>>), JsValue> {
+        let kind = self.kind;
+        let mut rows = Vec::new();
+        match panel {
+            0 => {
+                for (c, v) in &self.theory.curves {
+                    for (r, y) in self.theory.rho.iter().zip(v) {
+                        rows.push(vec![json!(format!("{} theory", plot::curve_label(*c, kind))), json!(r), num(*y), json!(null), json!(null)]);
+                    }
+                }
+                for (c, stats) in self.sweep.results() {
+                    for (r, s) in self.rho.iter().zip(&stats) {
+                        let Stat { mean, std, count } = *s;
+                        rows.push(vec![json!(format!("{} exact, d = {}", plot::curve_label(c, kind), self.d)), json!(r), num(mean), num(std), json!(count)]);
+                    }
+                }
+                Ok((vec!["series", "N/d", "risk", "std", "draws"], rows))
+            }
+            1 => {
+                for r in &self.runs {
+                    let name = plot::curve_label(r.curve(), kind);
+                    for (s, y) in r.run.record_samples().iter().zip(r.run.record_risks()) {
+                        rows.push(vec![json!(format!("{name} SGD")), json!(s), num(*y)]);
+                    }
+                    rows.push(vec![json!(format!("{name} large-n limit")), json!(null), num(r.run.limit())]);
+                }
+                Ok((vec!["series", "samples", "risk"], rows))
+            }
+            2 => {
+                for r in &self.runs {
+                    let name = plot::curve_label(r.curve(), kind);
+                    for (s, o) in &r.overlap {
+                        rows.push(vec![json!(format!("{name} span(W)")), json!(s), num(*o)]);
+                    }
+                }
+                rows.push(vec![json!("random W: N/d"), json!(null), num(self.random_overlap())]);
+                Ok((vec!["series", "samples", "overlap"], rows))
+            }
+            _ => Err(js_error(&format!("there is no panel {panel}: use 0, 1 or 2"), None)),
+        }
+    }
+}
+
+fn target_name(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Qf => "B",
+        ModelKind::Mg => "Delta",
+    }
+}
+
+fn finite_or_null(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+fn nulls(v: &[f64]) -> Vec<Option<f64>> {
+    v.iter().map(|x| finite_or_null(*x)).collect()
+}
+
+fn num(v: f64) -> serde_json::Value {
+    finite_or_null(v).map_or(serde_json::Value::Null, |x| json!(x))
+}
+
+fn clean_scale(scale: f64) -> f64 {
+    if scale.is_finite() && scale > 0.0 { scale.clamp(0.25, 8.0) } else { 1.0 }
+}
+
+/// Font size in CSS pixels for a plot `css_width` wide: 14 px from 500 px wide down to
+/// 11 px on narrow plots (phones, panels side by side), times the text scale.
+fn font_px(css_width: f64, text_scale: f64) -> f64 {
+    (css_width / 36.0).clamp(FONT_MIN_PX, FONT_MAX_PX) * text_scale
+}
+
+/// Backend pixel of a data point under a mapping (log-x, linear y): the inverse of
+/// [`Mapping::to_data`], for the hover's distance in pixels.
+fn to_pixel(m: &Mapping, p: (f64, f64)) -> (f64, f64) {
+    let (l, t, r, b) = (m.px.0 as f64, m.px.1 as f64, m.px.2 as f64, m.px.3 as f64);
+    let (x0, x1) = (m.x_range.0.ln(), m.x_range.1.ln());
+    let fx = if x1 > x0 && p.0 > 0.0 { (p.0.ln() - x0) / (x1 - x0) } else { 0.0 };
+    let fy = if m.y_range.1 > m.y_range.0 { (p.1 - m.y_range.0) / (m.y_range.1 - m.y_range.0) } else { 0.0 };
+    (l + fx * (r - l), b - fy * (b - t))
+}
+
+fn draw(canvas: &HtmlCanvasElement, panel: &plot::Panel, scale: f64, text_scale: f64) -> Result<Mapping, JsValue> {
     if canvas.width() < 50 || canvas.height() < 50 {
         return Err(js_error("the plot area is too small to draw in", None));
     }
-    let scale = if scale.is_finite() && scale > 0.0 { scale.clamp(0.25, 8.0) } else { 1.0 };
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| js_error("this browser gives no 2D drawing context for the canvas", None))?;
     let area = backend.into_drawing_area();
-    // Text a little smaller on narrow plots (phones, side-by-side panels), so titles
-    // and legends keep their room: 14 px from 500 CSS px wide, down to 11 px.
-    let css_width = canvas.width() as f64 / scale;
-    let font_px = (css_width / 36.0).clamp(FONT_MIN_PX, FONT_MAX_PX);
-    let mapping = plot::draw_panel(&area, panel, &Style { scale, font_px }).map_err(|e| js_error(&format!("drawing failed: {e}"), None))?;
+    let style = Style { scale, font_px: font_px(canvas.width() as f64 / scale, text_scale) };
+    let mapping = plot::draw_panel(&area, panel, &style).map_err(|e| js_error(&format!("drawing failed: {e}"), None))?;
     area.present().map_err(|e| js_error(&format!("drawing failed: {e}"), None))?;
     Ok(mapping)
 }

@@ -1,27 +1,37 @@
 // The page: wires the controls to the state, builds the wasm Explorer from it, and
 // runs the animation loop in small time slices so the page never freezes. No maths
-// here: every number comes from the Rust core (src/web.rs).
+// here: every number comes from the Rust core (src/web.rs); this file only arranges,
+// sizes, formats and downloads. Nothing from the URL or a control ever reaches
+// innerHTML: text goes in through textContent.
 import init, { Explorer } from "./pkg/lazy_training.js";
-import { REGIMES, FIELDS, defaultFor, fromHash, toHash } from "./state.js";
+import { REGIMES, FIELDS, HIDEABLE, defaultFor, defaults, parseHash, toHash, presetState, matchingPreset } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 const SLICE_MS = 10;          // compute per animation frame
 const INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
+const PANELS = ["width", "sgd", "overlap"];
+const X_NAMES = ["N/d", "samples", "samples"];
+const EMBED_TEXT_SCALE = 1.5; // projector-sized plot text in embed mode
 
 // Which error slot and which control a core error field points at.
 const ERR_SLOT = { rho: "rho", rho_min: "rho", rho_max: "rho", rho_points: "rho", config: "general" };
 const ERR_INPUT = { rho: "rho_min", regimes: null, config: null };
+// The settings to reset when a link's value for a field is refused.
+const FALLBACK = { rho: ["rho_min", "rho_max", "rho_points"], rho_min: ["rho_min", "rho_max"], rho_max: ["rho_min", "rho_max"] };
 
 const ui = {
   explorer: null,      // the last good Explorer (its plots stay on screen on error)
   state: null,         // the state it was built from
+  view: { embed: false, hide: [] },
   playing: false,
-  dirty: [true, true], // left, right panels need a redraw
+  dirty: [true, true, true], // width, SGD, overlap panels need a redraw
   dpr: 1,
   // Timings (ms since navigation start) for the end-to-end test and the curious.
   timings: { wasm: null, theory: null, sweep: null },
   builds: 0,
   errors: {},
+  notes: [],           // what the link asked for that could not be used
+  lastSummary: 0,
 };
 window.lazyExplorer = ui;
 
@@ -55,7 +65,7 @@ function renderRegimes(model, selected) {
   }
 }
 
-// ---- errors next to their control -------------------------------------------------
+// ---- errors next to their control, and the link notice ----------------------------
 function clearErrors() {
   for (const el of document.querySelectorAll(".err")) { el.hidden = true; el.textContent = ""; }
   for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
@@ -86,8 +96,33 @@ function setStatus(text, bad = false) {
   s.classList.toggle("bad", bad);
 }
 
+function showNotice(notes) {
+  ui.notes = notes;
+  const list = $("notice-list");
+  list.replaceChildren(...notes.map((n) => Object.assign(document.createElement("li"), { textContent: n })));
+  $("notice").hidden = notes.length === 0;
+}
+
 // ---- building --------------------------------------------------------------------
-function rebuild(state, { keepPlaying = false } = {}) {
+function install(ex, state, { keepPlaying = false } = {}) {
+  clearErrors();
+  if (ui.explorer) ui.explorer.free();
+  ui.explorer = ex;
+  ui.state = state;
+  ui.builds += 1;
+  ex.setTextScale(ui.view.embed ? EMBED_TEXT_SCALE : 1);
+  ui.dirty = [true, true, true];
+  ui.timings.sweep = null;
+  if (!keepPlaying) setPlaying(false);
+  writeUrl();
+  markPreset();
+  drawAll();
+  refreshSummaries(true);
+  if (ui.timings.theory === null) ui.timings.theory = performance.now();
+  setStatus(describe());
+}
+
+function rebuild(state, opts) {
   let ex;
   try {
     ex = new Explorer(state);
@@ -96,26 +131,41 @@ function rebuild(state, { keepPlaying = false } = {}) {
     showError(e);
     return false;
   }
-  clearErrors();
-  if (ui.explorer) ui.explorer.free();
-  ui.explorer = ex;
-  ui.state = state;
-  ui.builds += 1;
-  ui.dirty = [true, true];
-  ui.timings.sweep = null;
-  if (!keepPlaying) setPlaying(false);
-  const hash = toHash(state);
-  if (location.hash !== hash && !(hash === "#v=1" && !location.hash)) history.replaceState(null, "", hash);
-  drawAll();
-  if (ui.timings.theory === null) ui.timings.theory = performance.now();
-  setStatus(describe());
+  install(ex, state, opts);
   return true;
+}
+
+// A link's state, built with every refused value replaced by its default (and a note
+// saying so), so a bad link shows a working page, never a blank one.
+function buildFromLink(state, notes) {
+  state = { ...state };
+  for (let tries = 0; tries < 20; tries++) {
+    try {
+      return { ex: new Explorer(state), state };
+    } catch (e) {
+      const field = e && e.field ? String(e.field) : null;
+      const keys = field && (FALLBACK[field] || (field in FIELDS ? [field] : null));
+      if (!keys) break;
+      const shown = keys.map((k) => `${k} = ${defaultFor(k, state.model)}`).join(", ");
+      notes.push(`${e.message} Using the default ${shown} instead.`);
+      for (const k of keys) state[k] = defaultFor(k, state.model);
+    }
+  }
+  notes.push("The link's settings could not be used together; showing the defaults.");
+  state = defaults(state.model === "mg" ? "mg" : "qf");
+  return { ex: new Explorer(state), state };
 }
 
 function describe() {
   const s = ui.state;
   const tau = s.model === "qf" ? `, τ(B) = ${ui.explorer.tau().toFixed(3)}` : "";
   return `${s.model}, d = ${s.d}, ${s.spectrum} spectrum, ${s.activation} activation${tau}`;
+}
+
+function writeUrl() {
+  if (!ui.state) return;
+  const hash = toHash(ui.state, ui.view);
+  if (location.hash !== hash && !(hash === "#v=1" && !location.hash)) history.replaceState(null, "", location.pathname + location.search + hash);
 }
 
 let changeTimer = 0;
@@ -131,28 +181,62 @@ function onChange(ev) {
   changeTimer = setTimeout(() => rebuild(readForm()), 120);
 }
 
+// ---- presets ---------------------------------------------------------------------
+function applyPreset(name) {
+  const s = presetState(name);
+  if (!s) return;
+  clearTimeout(changeTimer);
+  writeForm(s);
+  showNotice([]);
+  rebuild(s);
+}
+
+function markPreset() {
+  const current = ui.state && matchingPreset(ui.state);
+  for (const b of document.querySelectorAll("[data-preset]")) b.setAttribute("aria-pressed", b.dataset.preset === current ? "true" : "false");
+  document.body.dataset.preset = current || "";
+}
+
 // ---- drawing -----------------------------------------------------------------------
-const canvases = () => [$("plot-width"), $("plot-sgd")];
+const canvases = () => PANELS.map((p) => $("plot-" + p));
 
 function sizeCanvases() {
   ui.dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
   for (const c of canvases()) {
     const r = c.parentElement.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue; // hidden
     const w = Math.max(60, Math.round(r.width * ui.dpr));
     const h = Math.max(60, Math.round(r.height * ui.dpr));
     if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
   }
-  ui.dirty = [true, true];
+  ui.dirty = [true, true, true];
 }
+
+const shown = (c) => c.parentElement.getBoundingClientRect().width > 0;
 
 function drawAll() {
   if (!ui.explorer) return;
-  const [left, right] = canvases();
+  const cs = canvases();
   try {
-    if (ui.dirty[0]) { ui.explorer.drawWidth(left, ui.dpr); ui.dirty[0] = false; }
-    if (ui.dirty[1]) { ui.explorer.drawSgd(right, ui.dpr); ui.dirty[1] = false; }
+    for (let i = 0; i < cs.length; i++) {
+      if (ui.dirty[i] && shown(cs[i])) { ui.explorer.drawPanel(i, cs[i], ui.dpr); ui.dirty[i] = false; }
+    }
   } catch (e) {
     showError(e);
+  }
+}
+
+// The plots' text alternatives (and open data tables), at most twice a second.
+function refreshSummaries(force = false) {
+  const ex = ui.explorer;
+  if (!ex) return;
+  const now = performance.now();
+  if (!force && now - ui.lastSummary < 500) return;
+  ui.lastSummary = now;
+  canvases().forEach((c, i) => c.setAttribute("aria-label", ex.summary(i)));
+  for (const fig of document.querySelectorAll("figure[data-panel]")) {
+    const det = fig.querySelector("details.data");
+    if (det.open) fillTable(fig);
   }
 }
 
@@ -169,6 +253,7 @@ function updateProgress() {
 function frame() {
   const ex = ui.explorer;
   if (ex) {
+    let changed = false;
     try {
       const sweeping = !ex.sweepDone();
       const training = ui.playing && !ex.sgdDone();
@@ -176,20 +261,23 @@ function frame() {
       if (sweeping) {
         ex.advanceSweep(share);
         ui.dirty[0] = true;
+        changed = true;
         if (ex.sweepDone()) ui.timings.sweep = performance.now();
       }
       if (training) {
         ex.advanceSgd(share);
-        ui.dirty[1] = true;
+        ui.dirty[1] = ui.dirty[2] = true;
+        changed = true;
       }
     } catch (e) {
       showError(e);
       setPlaying(false);
-      ui.dirty = [true, true];
+      ui.dirty = [true, true, true];
     }
-    if (ui.playing && ex.sgdDone()) setPlaying(false);
+    if (ui.playing && ex.sgdDone()) { setPlaying(false); changed = true; }
     drawAll();
     updateProgress();
+    if (changed) refreshSummaries(ex.sweepDone() && (ex.sgdDone() || !ui.playing));
   }
   requestAnimationFrame(frame);
 }
@@ -202,60 +290,227 @@ function setPlaying(on) {
   updateProgress();
 }
 
+function togglePlay() {
+  const ex = ui.explorer;
+  if (!ex) return;
+  if (!ui.playing && ex.sgdDone()) rebuild(ui.state);
+  setPlaying(!ui.playing);
+}
+
+function stepOnce() {
+  const ex = ui.explorer;
+  if (!ex) return;
+  setPlaying(false);
+  try {
+    ex.advanceSgdSteps(Math.max(1, Math.round(Number(ui.state.steps) / 40) || 1));
+  } catch (e) { showError(e); }
+  ui.dirty[1] = ui.dirty[2] = true;
+  refreshSummaries(true);
+}
+
+function resetRun() {
+  if (ui.view.embed) rebuild(ui.state);
+  else rebuild(readForm());
+}
+
+// ---- keyboard ----------------------------------------------------------------------
+// Space plays/pauses, Right arrow steps, R resets; not while typing in a control, and
+// buttons, links and summaries keep their own Space/Enter.
+function onKey(ev) {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+  const t = ev.target;
+  const within = (sel) => t && t.closest && t.closest(sel);
+  if (within("input, select, textarea, [contenteditable]")) return;
+  if (ev.key === " " || ev.code === "Space") {
+    if (within("button, a, summary")) return;
+    ev.preventDefault();
+    togglePlay();
+  }
+  else if (ev.key === "ArrowRight") { ev.preventDefault(); stepOnce(); }
+  else if (ev.key === "r" || ev.key === "R") { ev.preventDefault(); resetRun(); }
+}
+
 // ---- hover read-out ----------------------------------------------------------------
-function hover(panel, canvas, out, xName) {
-  canvas.addEventListener("pointermove", (ev) => {
+function hover(panel, canvas, out) {
+  const show = (ev) => {
     if (!ui.explorer) return;
-    const p = ui.explorer.toData(panel, ev.offsetX * ui.dpr, ev.offsetY * ui.dpr);
-    out.textContent = p ? `${xName} = ${fmt(p[0])}, risk = ${p[1].toFixed(3)}` : "";
-  });
+    const p = ui.explorer.nearest(panel, ev.offsetX * ui.dpr, ev.offsetY * ui.dpr);
+    if (!p) { out.textContent = ""; return; }
+    const y = p.err !== null ? `${p.y.toFixed(3)} ± ${p.err.toFixed(3)}` : p.y.toFixed(3);
+    out.textContent = `${p.series}: ${X_NAMES[panel]} = ${fmt(p.x)}, ${panel === 2 ? "overlap" : "risk"} = ${y}`;
+    canvas.dataset.hover = out.textContent;
+  };
+  canvas.addEventListener("pointermove", show);
+  canvas.addEventListener("pointerdown", show);
   canvas.addEventListener("pointerleave", () => { out.textContent = ""; });
 }
 const fmt = (v) => (v >= 1000 ? Math.round(v).toLocaleString("en") : v.toPrecision(3));
+
+// ---- export ------------------------------------------------------------------------
+function fileStem(panel) {
+  const s = ui.state;
+  return `lazy-training-${s.model}-d${s.d}-seed${s.seed}` + (panel === undefined ? "" : "-" + PANELS[panel]);
+}
+
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = Object.assign(document.createElement("a"), { href: url, download: name });
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+function exportPanel(panel, kind) {
+  const ex = ui.explorer;
+  if (!ex) return;
+  const canvas = canvases()[panel];
+  try {
+    if (kind === "png") {
+      canvas.toBlob((b) => b && download(b, fileStem(panel) + ".png"), "image/png");
+    } else if (kind === "svg") {
+      const r = canvas.parentElement.getBoundingClientRect();
+      const svg = ex.svg(panel, Math.round(r.width) || 640, Math.round(r.height) || 480);
+      download(new Blob([svg], { type: "image/svg+xml" }), fileStem(panel) + ".svg");
+    } else if (kind === "csv") {
+      download(new Blob([ex.csv(panel)], { type: "text/csv" }), fileStem(panel) + ".csv");
+    }
+  } catch (e) { showError(e); }
+}
+
+function exportJson() {
+  const ex = ui.explorer;
+  if (!ex) return;
+  const doc = { format: "lazy-training-explorer/1", link: shareLink(), settings: ui.state, data: JSON.parse(ex.exportJson()) };
+  download(new Blob([JSON.stringify(doc, null, 1)], { type: "application/json" }), fileStem() + ".json");
+}
+
+// "Show data": an HTML table built with DOM APIs (textContent only).
+function fillTable(fig) {
+  const ex = ui.explorer;
+  const panel = Number(fig.dataset.panel);
+  const { columns, rows } = JSON.parse(ex.table(panel));
+  const table = document.createElement("table");
+  const cap = document.createElement("caption");
+  cap.textContent = ex.summary(panel);
+  const head = document.createElement("tr");
+  for (const c of columns) head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: c }));
+  const thead = document.createElement("thead");
+  thead.append(head);
+  const body = document.createElement("tbody");
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    for (const v of row) {
+      const td = document.createElement("td");
+      td.textContent = v === null ? "" : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v);
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  table.append(cap, thead, body);
+  fig.querySelector(".table-wrap").replaceChildren(table);
+}
+
+// ---- share -------------------------------------------------------------------------
+function shareLink() {
+  return location.origin + location.pathname + toHash(ui.state, { hide: ui.view.hide });
+}
+
+function embedCode() {
+  const src = location.origin + location.pathname + "?embed=1" + toHash(ui.state, { hide: ui.view.hide });
+  const esc = (s) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  return `<iframe src="${esc(src)}" width="960" height="480" style="border:0" loading="lazy" title="Lazy training explorer: RF vs NT vs NN"></iframe>`;
+}
+
+async function copy(text, what) {
+  const box = $("share-box");
+  const field = $("share-text");
+  $("share-label").textContent = what + ":";
+  field.value = text;
+  box.hidden = false;
+  let ok = false;
+  try {
+    if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); ok = true; }
+  } catch (_) { ok = false; }
+  $("share-msg").textContent = ok ? "Copied to the clipboard." : "Select the text and copy it (Ctrl+C).";
+  field.focus();
+  field.select();
+}
+
+// ---- view options: embed, hide ----------------------------------------------------
+function applyView() {
+  const v = ui.view;
+  document.body.classList.toggle("embed", v.embed);
+  for (const el of document.querySelectorAll("[data-hidden-by]")) { el.hidden = false; el.removeAttribute("data-hidden-by"); }
+  for (const name of v.hide) {
+    if (!HIDEABLE.includes(name)) continue;
+    let els = [...document.querySelectorAll(`[data-hide="${name}"]`)];
+    if (name in FIELDS) els = name === "regimes" ? [$("regimes")] : [$(name).closest(".field")];
+    for (const el of els) { if (el) { el.hidden = true; el.dataset.hiddenBy = name; } }
+  }
+  const visible = PANELS.filter((p) => !$("fig-" + p).hidden).length;
+  document.body.style.setProperty("--plots", String(Math.max(1, visible)));
+  const full = $("open-full");
+  full.hidden = !v.embed;
+  if (ui.state) full.href = shareLink();
+}
 
 // ---- start -------------------------------------------------------------------------
 async function main() {
   await init();
   ui.timings.wasm = performance.now();
-  const state = fromHash(location.hash);
-  writeForm(state);
+  // View options may come in the query (?embed=1) or the hash.
+  const fromLink = parseHash(location.hash);
+  const q = parseHash(location.search.replace(/^\?/, "#"));
+  ui.view = { embed: fromLink.view.embed || q.view.embed, hide: [...new Set([...q.view.hide, ...fromLink.view.hide])] };
+  const notes = [...fromLink.notes];
+  applyView();
+
   for (const k of INPUTS) $(k).addEventListener("change", onChange);
   $("controls").addEventListener("submit", (e) => { e.preventDefault(); rebuild(readForm()); });
-  $("play").addEventListener("click", () => {
-    const ex = ui.explorer;
-    if (!ex) return;
-    if (!ui.playing && ex.sgdDone()) { rebuild(ui.state); }
-    setPlaying(!ui.playing);
-  });
-  $("step").addEventListener("click", () => {
-    const ex = ui.explorer;
-    if (!ex) return;
-    setPlaying(false);
-    try {
-      ex.advanceSgdSteps(Math.max(1, Math.round(Number(ui.state.steps) / 40) || 1));
-    } catch (e) { showError(e); }
-    ui.dirty[1] = true;
-  });
-  $("reset").addEventListener("click", () => rebuild(readForm()));
-  window.addEventListener("hashchange", () => {
-    if (location.hash === toHash(ui.state || {})) return;
-    const s = fromHash(location.hash);
-    writeForm(s);
-    rebuild(s);
-  });
-  hover(0, $("plot-width"), $("hover-width"), "N/d");
-  hover(1, $("plot-sgd"), $("hover-sgd"), "samples");
-  sizeCanvases();
-  new ResizeObserver(() => { sizeCanvases(); drawAll(); }).observe($("plot-width").parentElement);
-  matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener("change", () => { sizeCanvases(); drawAll(); });
-  if (!rebuild(state)) {
-    // A bad link: keep its values in the form (the error says what is wrong) but
-    // show the default view underneath.
-    const errs = { ...ui.errors };
-    const d = fromHash("");
-    rebuild(d);
-    for (const [field, message] of Object.entries(errs)) showError({ field, message: message + " (from the link; showing the defaults)" });
+  $("play").addEventListener("click", togglePlay);
+  $("step").addEventListener("click", stepOnce);
+  $("reset").addEventListener("click", resetRun);
+  for (const b of document.querySelectorAll("[data-preset]")) b.addEventListener("click", () => applyPreset(b.dataset.preset));
+  for (const fig of document.querySelectorAll("figure[data-panel]")) {
+    const panel = Number(fig.dataset.panel);
+    for (const b of fig.querySelectorAll("[data-export]")) b.addEventListener("click", () => exportPanel(panel, b.dataset.export));
+    const det = fig.querySelector("details.data");
+    det.addEventListener("toggle", () => { if (det.open && ui.explorer) fillTable(fig); });
   }
+  $("export-json").addEventListener("click", exportJson);
+  $("copy-link").addEventListener("click", () => copy(shareLink(), "Link"));
+  $("copy-embed").addEventListener("click", () => copy(embedCode(), "Embed code"));
+  $("notice-close").addEventListener("click", () => showNotice([]));
+  const tc = $("toggle-controls");
+  tc.addEventListener("click", () => {
+    const open = tc.getAttribute("aria-expanded") !== "true";
+    tc.setAttribute("aria-expanded", String(open));
+    $("controls").classList.toggle("open", open);
+    tc.textContent = open ? "Hide settings" : "Settings";
+  });
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("hashchange", () => {
+    if (location.hash === toHash(ui.state || {}, ui.view)) return;
+    const p = parseHash(location.hash);
+    const n = [...p.notes];
+    const built = buildFromLink(p.state, n);
+    writeForm(built.state);
+    showNotice(n);
+    install(built.ex, built.state);
+  });
+  PANELS.forEach((p, i) => hover(i, $("plot-" + p), $("hover-" + p)));
+  sizeCanvases();
+  const ro = new ResizeObserver(() => { sizeCanvases(); drawAll(); });
+  for (const c of canvases()) ro.observe(c.parentElement);
+  matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener("change", () => { sizeCanvases(); drawAll(); });
+
+  const built = buildFromLink(fromLink.state, notes);
+  writeForm(built.state);
+  showNotice(notes);
+  install(built.ex, built.state);
+  applyView();
   requestAnimationFrame(frame);
 }
 
