@@ -338,3 +338,27 @@ fn top_eigenspace_overlap_random_and_learned() {
     assert!(learned > 0.95, "NN after SGD spans {learned} of the top eigenspace");
     assert!(fixed < 0.6, "NT's random W spans {fixed}");
 }
+
+/// Ill-conditioned solves: duplicated neurons make the RF kernel exactly singular;
+/// the pseudo-inverse fallback must give the risk of the distinct neurons alone
+/// (same span of features), finite, not NaN. Also N > d(d+1)/2 (more quadratic
+/// features than the space they live in) stays finite and reaches the NN minimum 0.
+#[test]
+fn singular_kernels_fall_back_to_the_pseudo_inverse() {
+    let t = target(ModelKind::Qf, 8, Spectrum::Exp, false, 6);
+    let m = t.matrix();
+    let w = rf::sample_weights(&t, 5, WeightLaw::Isotropic, &mut rng::stream(6, Stream::Weights, 0, 0));
+    let mut dup = nalgebra::DMatrix::<f64>::zeros(8, 10);
+    for j in 0..10 {
+        dup.set_column(j, &w.column(j % 5));
+    }
+    for act in [Activation::Quadratic, Activation::Relu] {
+        let r1 = rf::rf_risk(&t, &m, &w, act).unwrap();
+        let r2 = rf::rf_risk(&t, &m, &dup, act).unwrap();
+        assert!((r1 - r2).abs() < 1e-6, "{act}: distinct {r1} vs duplicated {r2}");
+    }
+    // 8*9/2 = 36 < 60 quadratic features: f* lies in their span, risk 0.
+    let wide = rf::sample_weights(&t, 60, WeightLaw::Isotropic, &mut rng::stream(6, Stream::Weights, 1, 0));
+    let r = rf::rf_risk(&t, &m, &wide, Activation::Quadratic).unwrap();
+    assert!(r.is_finite() && r < 1e-6, "over-complete RF risk {r}");
+}
