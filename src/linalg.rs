@@ -23,18 +23,8 @@ pub fn quad_form_pinv(k: DMatrix<f64>, v: &DVector<f64>) -> Result<f64> {
     if !k.iter().all(|x| x.is_finite()) || !v.iter().all(|x| x.is_finite()) {
         return Err(Error::Numerical("kernel matrix has non-finite entries".into()));
     }
-    if let Some(ch) = k.clone().cholesky() {
-        let l = ch.l_dirty();
-        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
-        for i in 0..n {
-            let x = l[(i, i)];
-            lo = lo.min(x);
-            hi = hi.max(x);
-        }
-        if lo > 0.0 && (hi / lo).powi(2) < 1e12 {
-            let z = l.solve_lower_triangular(v).ok_or_else(|| Error::Numerical("triangular solve".into()))?;
-            return Ok(z.norm_squared());
-        }
+    if let Some(q) = cholesky_quad_form(&k, v) {
+        return Ok(q);
     }
     let eig = SymmetricEigen::try_new(k, 1e-13, 10_000)
         .ok_or_else(|| Error::Numerical("eigendecomposition of the kernel did not converge".into()))?;
@@ -47,6 +37,52 @@ pub fn quad_form_pinv(k: DMatrix<f64>, v: &DVector<f64>) -> Result<f64> {
         }
     }
     Ok(q)
+}
+
+/// `|L^{-1} v|^2` from a Cholesky factor `K = L L^T`, or None when K is not positive
+/// definite or the factor's diagonal shows a condition number beyond ~1e12 (the caller
+/// then takes the pseudo-inverse route).
+///
+/// Natively: faer's blocked, SIMD, multithreaded factorisation (the N x N solve with N
+/// up to 10 d dominates the exact sweeps). In wasm: nalgebra's (keeps the page small).
+#[cfg(not(target_arch = "wasm32"))]
+fn cholesky_quad_form(k: &DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
+    use faer::linalg::triangular_solve::solve_lower_triangular_in_place;
+    let n = k.nrows();
+    // nalgebra and faer are both column-major: a view, no copy. Only the lower triangle is read.
+    let km = faer::MatRef::from_column_major_slice(k.as_slice(), n, n);
+    let llt = km.llt(faer::Side::Lower).ok()?;
+    let l = llt.L();
+    if !well_conditioned((0..n).map(|i| l[(i, i)])) {
+        return None;
+    }
+    let mut z = faer::Mat::<f64>::from_fn(n, 1, |i, _| v[i]);
+    solve_lower_triangular_in_place(l, z.as_mut(), faer::get_global_parallelism());
+    let q: f64 = (0..n).map(|i| z[(i, 0)] * z[(i, 0)]).sum();
+    q.is_finite().then_some(q)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn cholesky_quad_form(k: &DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
+    let ch = k.clone().cholesky()?;
+    let l = ch.l_dirty();
+    if !well_conditioned((0..k.nrows()).map(|i| l[(i, i)])) {
+        return None;
+    }
+    Some(l.solve_lower_triangular(v)?.norm_squared())
+}
+
+/// The Cholesky factor's diagonal is positive and `(max/min)^2 < 1e12`.
+fn well_conditioned(diag: impl Iterator<Item = f64>) -> bool {
+    let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+    for x in diag {
+        if !(x > 0.0) {
+            return false;
+        }
+        lo = lo.min(x);
+        hi = hi.max(x);
+    }
+    lo > 0.0 && (hi / lo).powi(2) < 1e12
 }
 
 /// Orthonormal basis (d x r) of the column span of `w` (d x n), r = min(d, n).
