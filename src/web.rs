@@ -639,7 +639,7 @@ impl Explorer {
                 let p = plot::width_panel(kind, self.d, &self.theory, &self.rho, &dots);
                 // width_panel lists the theory lines, then the dots, in these orders.
                 let mut names: Vec<String> = self.theory.curves.iter().map(|(c, _)| format!("{} theory", plot::curve_label(*c, kind))).collect();
-                names.extend(dots.iter().map(|(c, _)| format!("{} exact, d = {}", plot::curve_label(*c, kind), self.d)));
+                names.extend(dots.iter().map(|(c, _)| format!("{} exact (d = {})", plot::curve_label(*c, kind), self.d)));
                 Ok((p, names))
             }
             1 => {
@@ -704,7 +704,7 @@ impl Explorer {
                 for (c, stats) in self.sweep.results() {
                     for (r, s) in self.rho.iter().zip(&stats) {
                         let Stat { mean, std, count } = *s;
-                        rows.push(vec![json!(format!("{} exact, d = {}", plot::curve_label(c, kind), self.d)), json!(r), num(mean), num(std), json!(count)]);
+                        rows.push(vec![json!(format!("{} exact (d = {})", plot::curve_label(c, kind), self.d)), json!(r), num(mean), num(std), json!(count)]);
                     }
                 }
                 Ok((vec!["series", "N/d", "risk", "std", "draws"], rows))

@@ -178,7 +178,13 @@ function onChange(ev) {
     document.body.dataset.model = m;
   }
   clearTimeout(changeTimer);
-  changeTimer = setTimeout(() => rebuild(readForm()), 120);
+  changeTimer = setTimeout(() => {
+    const s = readForm();
+    // A change event that changes nothing (a blur after a typed value was applied)
+    // must not restart the runs.
+    if (ui.state && Object.keys(ui.errors).length === 0 && Object.keys(FIELDS).every((k) => String(s[k]) === String(ui.state[k]))) return;
+    rebuild(s);
+  }, 120);
 }
 
 // ---- presets ---------------------------------------------------------------------
@@ -194,7 +200,7 @@ function applyPreset(name) {
 function markPreset() {
   const current = ui.state && matchingPreset(ui.state);
   for (const b of document.querySelectorAll("[data-preset]")) b.setAttribute("aria-pressed", b.dataset.preset === current ? "true" : "false");
-  document.body.dataset.preset = current || "";
+  document.body.dataset.activePreset = current || "";
 }
 
 // ---- drawing -----------------------------------------------------------------------

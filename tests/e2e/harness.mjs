@@ -1,0 +1,89 @@
+// Shared by the end-to-end tests: a tiny static server on 127.0.0.1 serving the
+// repository root, the system's Chromium through playwright-core, and page helpers.
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const OUT = path.join(ROOT, "test-results");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
+  ".wasm": "application/wasm", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
+
+export async function start() {
+  if (!fs.existsSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm"))) throw new Error("www/pkg is missing: run `make build` first");
+  fs.mkdirSync(OUT, { recursive: true });
+  const server = await new Promise((resolve) => {
+    const s = http.createServer((req, res) => {
+      const url = new URL(req.url, "http://x");
+      let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
+      if (!file.startsWith(ROOT)) { res.writeHead(403).end(); return; }
+      if (file.endsWith(path.sep)) file = path.join(file, "index.html");
+      fs.readFile(file, (err, data) => {
+        if (err) { res.writeHead(404).end("not found"); return; }
+        res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
+        res.end(data);
+      });
+    });
+    s.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const stop = async () => {
+    await browser.close();
+    await new Promise((r) => server.close(r));
+  };
+  return { base, browser, stop };
+}
+
+// A page that records console errors, page errors and requests to other origins.
+export async function open(env, url = env.base, viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1) {
+  const context = await env.browser.newContext({ viewport, deviceScaleFactor, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  const foreign = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
+  page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
+  page.on("request", (r) => {
+    const u = r.url();
+    if (!u.startsWith(env.base) && !u.startsWith("data:") && !u.startsWith("blob:")) foreign.push(u);
+  });
+  page.on("requestfailed", (r) => { if (!r.url().startsWith("blob:")) problems.push("request failed: " + r.url()); });
+  await page.goto(url);
+  return { page, context, problems, foreign };
+}
+
+export const sweepDone = (page, timeout = 20000) => page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout });
+
+// Wait until the page has built a new Explorer (after a control, a preset, a link).
+export const builtAfter = (page, builds, timeout = 5000) =>
+  page.waitForFunction((b) => window.lazyExplorer.builds > b, builds, { timeout });
+
+export const builds = (page) => page.evaluate(() => window.lazyExplorer.builds);
+
+// Non-white pixels of a canvas (in a page or a frame).
+export const inkOf = (target, id) => target.evaluate((id) => {
+  const c = document.getElementById(id);
+  const { data } = c.getContext("2d").getImageData(0, 0, c.width, c.height);
+  let ink = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) ink++;
+  return { ink, w: c.width, h: c.height };
+}, id);
+
+// Click something that downloads; returns { name, bytes }.
+export async function downloadOf(page, click) {
+  const [dl] = await Promise.all([page.waitForEvent("download", { timeout: 10000 }), click()]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+
+// Set a control's value the way a person does (fill, then the change event).
+export async function setControl(page, id, value) {
+  const el = page.locator("#" + id);
+  if ((await el.evaluate((e) => e.tagName)) === "SELECT") await el.selectOption(value);
+  else { await el.fill(value); await el.dispatchEvent("change"); }
+}
