@@ -41,6 +41,8 @@ const THEORY_MARGIN: f64 = 1.12;
 /// Font size range of the plots, in CSS pixels.
 const FONT_MIN_PX: f64 = 11.0;
 const FONT_MAX_PX: f64 = 14.0;
+/// Hover: a dot within this many CSS pixels wins over a nearer line.
+const DOT_PRIORITY_PX: f64 = 5.0;
 /// Steps one SGD run takes before the other gets a turn inside a time slice.
 const SGD_CHUNK: u64 = 10;
 
@@ -453,7 +455,8 @@ impl Explorer {
             };
             for (p, err) in candidates {
                 let (px, py) = to_pixel(&dr.map, p);
-                let dist = (px - x).hypot(py - y);
+                // A pointer on a dot means that dot, even where a line passes closer.
+                let dist = (px - x).hypot(py - y) - if s.mark == Mark::Dots { DOT_PRIORITY_PX * dr.scale } else { 0.0 };
                 if best.map_or(true, |b| dist < b.0) {
                     best = Some((dist, i, p, err));
                 }
@@ -673,7 +676,9 @@ impl Explorer {
                     x_range,
                     y_range: (0.0, 1.05),
                     series,
-                    legend: Legend::At(0.03, 0.03),
+                    // Keep the legend off the lines: NN climbs to 1 along the top, NT and
+                    // the random line sit near N/d.
+                    legend: if ro >= 0.4 { Legend::At(0.35, 0.68) } else { Legend::At(0.35, 0.3) },
                 };
                 Ok((p, names))
             }

@@ -250,3 +250,70 @@ fn theory_equals_the_core_and_the_closed_forms() {
     assert!(bayes[0] > 0.0 && bayes[0] < ex.theory_values("nn").unwrap().iter().cloned().fold(1.0, f64::min));
     assert!(ex.bayes_std_error() < 0.003);
 }
+
+/// The third panel, exports and read-outs of the wasm layer: one overlap per SGD
+/// record (the core's `top_eigenspace_overlap` of the run's weights at that record,
+/// however the steps are sliced), an SVG through the same drawing code, CSV rows that
+/// match the getters, and a hover that finds a dot.
+#[wasm_bindgen_test]
+fn overlap_panel_exports_and_nearest_point() {
+    let pairs = [("d", "20"), ("neurons", "5"), ("spectrum", "spiked:5"), ("rho_points", "4"), ("draws", "2"), ("steps", "3000"), ("record_every", "100")];
+    let mut ex = Explorer::new(&config(&pairs)).unwrap();
+    let mut sliced = Explorer::new(&config(&pairs)).unwrap();
+    while !ex.sweep_done() {
+        ex.advance_sweep_units(50).unwrap();
+    }
+    while !ex.sgd_done() {
+        ex.advance_sgd_steps(1000).unwrap();
+    }
+    while !sliced.sgd_done() {
+        sliced.advance_sgd_steps(37).unwrap();
+    }
+    for regime in ["nt", "nn"] {
+        let o = ex.sgd_overlaps(regime).unwrap();
+        assert_eq!(o.len(), ex.sgd_risks(regime).unwrap().len(), "{regime}: one overlap per record");
+        assert_eq!(o, sliced.sgd_overlaps(regime).unwrap(), "{regime}: overlaps do not depend on how the steps are sliced");
+        assert!(o.iter().all(|v| (0.0..=1.0).contains(v)));
+    }
+    let nn = ex.sgd_overlaps("nn").unwrap();
+    let nt = ex.sgd_overlaps("nt").unwrap();
+    assert!(nn[nn.len() - 1] > 0.9 && nn[nn.len() - 1] > nn[0] + 0.3, "NN turns towards the spikes: {} -> {}", nn[0], nn[nn.len() - 1]);
+    assert!(nt.iter().all(|v| *v == nt[0]), "NT's W does not move");
+    assert_eq!(ex.random_overlap(), 0.25);
+    // Drawn on a canvas, with the NT colour.
+    let c = canvas(480, 360);
+    ex.draw_overlap(&c, 1.0).unwrap();
+    let (inked, orange) = ink(&c);
+    assert!(inked > 480 * 360 / 60 && orange > 50, "overlap panel: {inked} inked, {orange} NT-coloured");
+    // SVG of every panel through plotters' SVG backend.
+    for (panel, text) in [(0, "N/d"), (1, "One-pass SGD"), (2, "What NN learns")] {
+        let svg = ex.svg(panel, 640, 480).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains(text) && svg.contains("</svg>"), "panel {panel} svg");
+    }
+    assert!(ex.svg(3, 640, 480).is_err());
+    // CSV rows agree with the getters.
+    let csv = ex.csv(2).unwrap();
+    let nn_rows: Vec<f64> = csv.lines().filter(|l| l.starts_with("\"NN span(W)\"")).map(|l| l.rsplit(',').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(nn_rows, nn);
+    assert!(csv.starts_with("series,samples,overlap\n"));
+    let csv0 = ex.csv(0).unwrap();
+    assert_eq!(csv0.lines().count(), 1 + 4 * ex.theory_rho().len() + 4 * 4);
+    let json = ex.export_json();
+    assert!(json.contains("\"overlap_random\":0.25") && json.contains("\"overlap\""));
+    // Hover: the pixel of the NN dot at the 3rd N/d reads out that dot.
+    let w = canvas(480, 360);
+    ex.draw_width(&w, 1.0).unwrap();
+    let m = ex.mapping(0);
+    let get = |k: &str| js_sys::Reflect::get(&m, &JsValue::from_str(k)).unwrap().as_f64().unwrap();
+    let (rho, y) = (ex.sweep_rho()[2], ex.sweep_means("nn").unwrap()[2]);
+    let px = get("left") + (rho / get("xMin")).ln() / (get("xMax") / get("xMin")).ln() * (get("right") - get("left"));
+    let py = get("bottom") - (y - get("yMin")) / (get("yMax") - get("yMin")) * (get("bottom") - get("top"));
+    let hit = ex.nearest(0, px + 2.0, py - 1.0);
+    let field = |k: &str| js_sys::Reflect::get(&hit, &JsValue::from_str(k)).unwrap();
+    assert_eq!(field("series").as_string().unwrap(), "NN exact (d = 20)");
+    assert_eq!(field("x").as_f64().unwrap(), rho);
+    assert_eq!(field("y").as_f64().unwrap(), y);
+    assert!(ex.nearest(0, -10.0, -10.0).is_undefined());
+    // The text alternative states numbers.
+    assert!(ex.summary(2).contains("a random W spans N/d = 0.250"));
+}

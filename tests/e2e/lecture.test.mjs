@@ -148,9 +148,15 @@ test("embed mode in an iframe: only the plots and Play/Pause, filling the frame,
   await page.screenshot({ path: path.join(OUT, "embed-1280x720.png") });
   await frame.locator("#play").click();
   assert.equal(await frame.locator("#play").textContent(), "Play");
-  // Projector text: the embedded plots use 1.5 x the page's text size. Compare the
-  // height of the title's ink band against the full page at the same canvas width.
-  assert.equal(await frame.evaluate(() => window.lazyExplorer.view.embed), true);
+  // Projector text: the embedded plots use 1.5 x the page's text size (the same
+  // panel drawn at the same size by both, read from the SVG's font sizes).
+  const fontOf = (t) => t.evaluate(() => Math.max(...[...window.lazyExplorer.explorer.svg(0, 640, 480).matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]))));
+  const plain = await open(env);
+  await sweepDone(plain.page);
+  const [embedFont, pageFont] = [await fontOf(frame), await fontOf(plain.page)];
+  assert.ok(Math.abs(embedFont / pageFont - 1.5) < 0.05, `embed text ${embedFont}px vs page ${pageFont}px`);
+  console.log(`# embed: plot text ${embedFont.toFixed(1)} px vs ${pageFont.toFixed(1)} px on the page (same 640 px panel)`);
+  await plain.context.close();
   // Resize the frame: the plots follow.
   await page.evaluate(() => { document.getElementById("frame").style.flex = "none"; document.getElementById("frame").style.height = "400px"; });
   await frame.waitForFunction(() => document.getElementById("plot-width").height < 400, null, { timeout: 5000 });
