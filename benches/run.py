@@ -7,7 +7,8 @@ native (same SGD step, the page's own release build in www/pkg). Singles: Figure
 d=450 (wall), the page's default sweep and its longest main-thread task while playing,
 the gzipped size of the page's .wasm. Timing never goes into pass/fail tests.
 
-Env: BENCH_REPS (default 5), BENCH_EXACT_REPS (3), BENCH_SKIP_FIG1=1, BENCH_SKIP_PAGE=1.
+Env: BENCH_REPS (default 5), BENCH_EXACT_REPS (3), BENCH_SKIP_FIG1=1, BENCH_SKIP_PAGE=1,
+BENCH_SKIP_WEB_BUILD=1 (use www/pkg as it is), BENCH_SKIP_SIMD=1 (no simd128 variant).
 """
 import gzip
 import json
@@ -92,6 +93,17 @@ def main():
         r = subprocess.run(["bash", "scripts/build-web.sh"], cwd=ROOT)
         if r.returncode != 0:
             page_reason = "scripts/build-web.sh failed"
+    # The same crate built with wasm simd128 (not the page's build: scripts/build-web.sh
+    # sets no RUSTFLAGS), to show what that flag would give. BENCH_SKIP_SIMD=1 skips it.
+    simd_pkg = None
+    if os.environ.get("BENCH_SKIP_SIMD") != "1":
+        log("[bench] building the simd128 wasm variant into target/bench-pkg-simd")
+        env = dict(os.environ, RUSTFLAGS="-C target-feature=+simd128", CARGO_TARGET_DIR=os.path.join(ROOT, "target/bench-wasm-simd"))
+        r = subprocess.run(["cargo", "build", "--lib", "--release", "--target", "wasm32-unknown-unknown", "--no-default-features"], cwd=ROOT, env=env)
+        if r.returncode == 0:
+            r = subprocess.run(["wasm-bindgen", "--target", "web", "--no-typescript", "--out-dir", os.path.join(ROOT, "target/bench-pkg-simd"),
+                                os.path.join(ROOT, "target/bench-wasm-simd/wasm32-unknown-unknown/release/lazy_training.wasm")], cwd=ROOT)
+            simd_pkg = "target/bench-pkg-simd" if r.returncode == 0 else None
     wasm_file = os.path.join(ROOT, "www/pkg/lazy_training_bg.wasm")
     have_wasm = os.path.exists(wasm_file)
     wasm = Wasm() if have_wasm else None
@@ -106,7 +118,7 @@ def main():
     configs = [("d30", 30, 15, 20000), ("d100", 100, 50, 5000)]
     for rep in range(REPS):
         for tag, d, n, steps in configs:
-            order = ["native", "numpy", "chromium", "node"]
+            order = ["native", "numpy", "chromium", "node"] + (["chromium_simd"] if simd_pkg and tag == "d30" else [])
             if rep % 2:
                 order.reverse()
             for who in order:
@@ -116,6 +128,9 @@ def main():
                 elif who == "numpy":
                     r = run_json([PY, os.path.join(ROOT, "benches/numpy_baseline.py"), "sgd", str(d), str(n), "100", str(steps)])
                     add(f"sgd_{tag}_numpy", r["steps_per_s"])
+                elif who == "chromium_simd" and wasm:
+                    r = wasm.ask(cmd="sgd", where="chromium", pkg=simd_pkg, d=d, n=n, batch=100, steps=steps)
+                    add(f"sgd_{tag}_{who}", r["steps_per_s"])
                 elif wasm:
                     r = wasm.ask(cmd="sgd", where=who, d=d, n=n, batch=100, steps=steps)
                     add(f"sgd_{tag}_{who}", r["steps_per_s"])
@@ -177,6 +192,7 @@ def main():
         "sgd_steps_per_s": {k[4:]: v for k, v in m.items() if k.startswith("sgd_") and "gflops" not in k},
         "exact_seconds": {k[6:]: v for k, v in m.items() if k.startswith("exact_")},
         "sgd_wasm_node_vs_native": ratio(m.get("sgd_d30_node"), m.get("sgd_d30_native")),
+        "sgd_wasm_simd128_vs_native": ratio(m.get("sgd_d30_chromium_simd"), m.get("sgd_d30_native")),
         "reps": REPS,
         "exact_reps": EXACT_REPS,
     }
@@ -190,6 +206,8 @@ def main():
          f"{m.get('sgd_d100_native', 0):.0f} vs {m.get('sgd_d100_numpy', 0):.0f} steps/s"),
         ("sgd_wasm_vs_native", ">=", 0.5, "SGD steps/s d=30, wasm (Chromium) / native",
          f"{m.get('sgd_d30_chromium') or 0:.0f} vs {m.get('sgd_d30_native', 0):.0f} steps/s (Node {m.get('sgd_d30_node') or 0:.0f})"),
+        ("sgd_wasm_simd128_vs_native", ">=", 0.5, "same, wasm built with +simd128 (not the page's build)",
+         f"{m.get('sgd_d30_chromium_simd') or 0:.0f} steps/s"),
         ("exact_native_vs_numpy_d450", ">=", 1, "exact RF+NT d=450, 10 rho, numpy time / Rust time",
          f"{m.get('exact_numpy', 0):.2f} s vs {m.get('exact_native', 0):.2f} s"),
         ("fig1_d450_seconds", "<=", 120, "lazy-training figure --preset fig1 --d 450 --draws 10", "wall seconds"),

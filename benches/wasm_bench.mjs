@@ -1,7 +1,8 @@
 // Browser/Node side of `make bench`, driven by benches/run.py. A long-lived process:
 // reads one JSON command per line on stdin, answers one JSON line on stdout, so the
 // driver can alternate wasm and native measurements within one run.
-//   {"cmd":"sgd","where":"chromium"|"node","d":30,"n":15,"batch":100,"steps":20000}
+//   {"cmd":"sgd","where":"chromium"|"node","d":30,"n":15,"batch":100,"steps":20000[,"pkg":"target/bench-pkg-simd"]}
+//     (pkg: another wasm-bindgen output dir under the repository; default www/pkg, the page's)
 //   {"cmd":"page_sweep"}      load index.html, ms from navigation start to every dot of the default sweep
 //   {"cmd":"page_longtask","secs":10}  play the default view; longest main-thread task (PerformanceObserver longtask)
 //   {"cmd":"quit"}
@@ -38,7 +39,8 @@ function serve() {
   });
 }
 
-let server, base, browser, benchPage, nodeWasm;
+let server, base, browser;
+const benchPages = {}, nodeWasm = {};
 
 async function getBrowser() {
   if (!server) { server = await serve(); base = `http://127.0.0.1:${server.address().port}/`; }
@@ -47,24 +49,27 @@ async function getBrowser() {
 }
 
 async function chromiumSgd(c) {
-  if (!benchPage) {
+  const pkg = c.pkg || "www/pkg";
+  if (!benchPages[pkg]) {
     const b = await getBrowser();
-    benchPage = await (await b.newContext()).newPage();
-    await benchPage.goto(base + "benches/wasm-bench.html");
-    await benchPage.waitForFunction(() => window.benchReady);
-    await benchPage.evaluate(() => window.benchReady);
+    const page = await (await b.newContext()).newPage();
+    await page.goto(base + "benches/wasm-bench.html?pkg=" + encodeURIComponent("../" + pkg));
+    await page.waitForFunction(() => window.benchReady);
+    await page.evaluate(() => window.benchReady);
+    benchPages[pkg] = page;
   }
-  return await benchPage.evaluate(([d, n, b, s]) => window.benchSgd(d, n, b, s), [c.d, c.n, c.batch, c.steps]);
+  return await benchPages[pkg].evaluate(([d, n, b, s]) => window.benchSgd(d, n, b, s), [c.d, c.n, c.batch, c.steps]);
 }
 
 async function nodeSgd(c) {
-  if (!nodeWasm) {
-    const mod = await import(path.join(ROOT, "www/pkg/lazy_training.js"));
-    mod.initSync({ module: fs.readFileSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm")) });
-    nodeWasm = mod;
+  const pkg = c.pkg || "www/pkg";
+  if (!nodeWasm[pkg]) {
+    const mod = await import(path.join(ROOT, pkg, "lazy_training.js"));
+    mod.initSync({ module: fs.readFileSync(path.join(ROOT, pkg, "lazy_training_bg.wasm")) });
+    nodeWasm[pkg] = mod;
   }
   const big = c.steps + Math.floor(c.steps / 10) + 10; // within the page's work cap
-  const ex = new nodeWasm.Explorer({ model: "qf", d: c.d, neurons: c.n, batch: c.batch, regimes: "nn", steps: big, record_every: big, rho_points: 1, draws: 1, seed: 1 });
+  const ex = new nodeWasm[pkg].Explorer({ model: "qf", d: c.d, neurons: c.n, batch: c.batch, regimes: "nn", steps: big, record_every: big, rho_points: 1, draws: 1, seed: 1 });
   ex.advanceSgdSteps(Math.max(1, Math.floor(c.steps / 10)));
   const t = performance.now();
   ex.advanceSgdSteps(c.steps);
