@@ -72,27 +72,47 @@ pub fn gradient_flow_qf(target: &Target, w: &mut DMatrix<f64>, c: &mut f64, dt: 
     out
 }
 
-/// What NN learns (sec. 2.3's mechanism): the fraction of the top-N eigenspace of B
-/// (or of Delta, by |eigenvalue|) that span(W) contains,
-/// `||P_W U_N||_F^2 / min(N, d)`, with W in the eigenbasis of the target (as
-/// [`crate::sgd::SgdRun::weights`] gives it) so `U_N` is a set of coordinate axes.
-/// 1 when the network's directions are exactly the important ones; for a random
-/// (isotropic) W of N < d columns its expectation is N/d ([`random_overlap`]).
+/// What NN learns (sec. 2.3's mechanism): how much of the target's top-N energy
+/// span(W) holds, `sum_i lambda_i^2 ||Q^T e_i||^2 / sum_{i <= N} lambda_(i)^2`, with Q an
+/// orthonormal basis of span(W) and W in the eigenbasis of the target (as
+/// [`crate::sgd::SgdRun::weights`] gives it), so `e_i` are its eigenvectors. By Ky
+/// Fan's inequality this is at most 1, with equality exactly when span(W) holds a
+/// top-N eigenspace; weighting by `lambda_i^2` keeps it well defined when eigenvalues
+/// tie (flat B, the paper's three-valued Delta). For qf NN at its minimum it is 1
+/// (Theorem 3's risk `1 - sum_{i<=N} lambda_i^2 / ||B||^2`); for a random W it is
+/// about [`random_overlap`].
 pub fn top_eigenspace_overlap(target: &Target, w_eigenbasis: &DMatrix<f64>) -> f64 {
     let d = target.d;
     let n = w_eigenbasis.ncols().min(d);
     if n == 0 || w_eigenbasis.nrows() != d {
         return 0.0;
     }
-    let mut idx: Vec<usize> = (0..d).collect();
-    idx.sort_by(|a, b| target.diag[*b].abs().total_cmp(&target.diag[*a].abs()));
+    let top = top_energy(target, n);
+    if top <= 0.0 {
+        return 0.0;
+    }
     let q = crate::linalg::orth_basis(w_eigenbasis);
-    let captured: f64 = idx[..n].iter().map(|&i| q.row(i).norm_squared()).sum();
-    (captured / n as f64).clamp(0.0, 1.0)
+    let held: f64 = target.diag.iter().enumerate().map(|(i, l)| l * l * q.row(i).norm_squared()).sum();
+    (held / top).clamp(0.0, 1.0)
 }
 
-/// Expected [`top_eigenspace_overlap`] of an isotropic random W with N columns:
-/// a uniformly random N-dimensional subspace holds a fraction N/d of any fixed one.
-pub fn random_overlap(n: usize, d: usize) -> f64 {
-    (n as f64 / d as f64).min(1.0)
+/// `sum_{i <= n} lambda_(i)^2`, eigenvalues by decreasing |lambda|.
+fn top_energy(target: &Target, n: usize) -> f64 {
+    target.eig_desc_abs().iter().take(n).map(|l| l * l).sum()
+}
+
+/// Expected [`top_eigenspace_overlap`] of an isotropic random W with N < d columns:
+/// a uniformly random N-dimensional subspace holds a fraction N/d of every
+/// eigenvector's squared length, so `(N/d) ||B||_F^2 / sum_{i <= N} lambda_(i)^2`
+/// (1 for N >= d).
+pub fn random_overlap(target: &Target, n: usize) -> f64 {
+    let d = target.d;
+    if n >= d {
+        return 1.0;
+    }
+    let top = top_energy(target, n);
+    if top <= 0.0 {
+        return 0.0;
+    }
+    (n as f64 / d as f64 * target.frob2() / top).min(1.0)
 }

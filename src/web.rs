@@ -371,10 +371,10 @@ impl Explorer {
     pub fn sgd_overlaps(&self, regime: &str) -> Result<Vec<f64>, JsValue> {
         Ok(self.run(regime)?.overlap.iter().map(|p| p.1).collect())
     }
-    /// The overlap a random (isotropic) W has on average: N/d ([`nn::random_overlap`]).
+    /// The overlap a random (isotropic) W has on average ([`nn::random_overlap`]).
     #[wasm_bindgen(js_name = randomOverlap)]
     pub fn random_overlap(&self) -> f64 {
-        nn::random_overlap(self.neurons, self.d)
+        nn::random_overlap(self.sweep.target(), self.neurons)
     }
 
     fn run(&self, regime: &str) -> Result<&Run, JsValue> {
@@ -610,7 +610,7 @@ impl Explorer {
                     })
                     .collect();
                 format!(
-                    "Share of the top-{} eigenspace of {} spanned by the first-layer weights, against samples: {}; a random W spans N/d = {} on average.",
+                    "Share of the top-{} energy of {} held by the span of the first-layer weights, against samples: {}; a random W holds {} on average.",
                     self.neurons,
                     target_name(kind),
                     parts.join("; "),
@@ -667,12 +667,12 @@ impl Explorer {
                     })
                     .collect();
                 let ro = self.random_overlap();
-                series.push(Series { label: "random W: N/d".into(), color: (90, 90, 90), mark: Mark::Dashed, points: vec![(x_range.0, ro), (x_range.1, ro)], err: Vec::new() });
+                series.push(Series { label: "random W (expected)".into(), color: (90, 90, 90), mark: Mark::Dashed, points: vec![(x_range.0, ro), (x_range.1, ro)], err: Vec::new() });
                 let names = series.iter().map(|s| s.label.clone()).collect();
                 let p = Panel {
                     title: format!("What NN learns, d = {}, N = {}: span(W) vs top-N eigenspace", self.d, self.neurons),
                     x_label: "samples".into(),
-                    y_label: format!("share of top-N eigenspace of {}", target_name(kind)),
+                    y_label: format!("share of top-N energy of {}", target_name(kind)),
                     x_range,
                     y_range: (0.0, 1.05),
                     series,
@@ -731,7 +731,7 @@ impl Explorer {
                         rows.push(vec![json!(format!("{name} span(W)")), json!(s), num(*o)]);
                     }
                 }
-                rows.push(vec![json!("random W: N/d"), json!(null), num(self.random_overlap())]);
+                rows.push(vec![json!("random W (expected)"), json!(null), num(self.random_overlap())]);
                 Ok((vec!["series", "samples", "overlap"], rows))
             }
             _ => Err(js_error(&format!("there is no panel {panel}: use 0, 1 or 2"), None)),

@@ -102,7 +102,8 @@ test("presets set the controls and the link; the spiked preset shows NN finding 
         return { nn: a(ex.sgdOverlaps("nn")), nt: a(ex.sgdOverlaps("nt")), random: ex.randomOverlap(), risk: a(ex.sgdRisks("nn")), limit: ex.sgdLimit("nn"), records: ex.sgdRisks("nn").length };
       });
       assert.equal(o.nn.length, o.records, "one overlap per SGD record");
-      assert.ok(Math.abs(o.random - 5 / 30) < 1e-12);
+      // spiked:5 at d = 30, N = 5: (5/30) (5*100 + 25) / (5*100)
+      assert.ok(Math.abs(o.random - (5 / 30) * (525 / 500)) < 1e-12, `random overlap ${o.random}`);
       assert.ok(o.nn[o.nn.length - 1] > 0.95, `NN overlap should reach ~1, got ${o.nn[o.nn.length - 1]}`);
       assert.ok(o.nn[0] < 0.6, `NN starts random: ${o.nn[0]}`);
       assert.ok(o.nt.every((v) => v === o.nt[0]) && o.nt[0] < 0.6, "NT's W never moves");
@@ -303,7 +304,7 @@ test("exports: PNG, SVG and CSV of each plot and JSON of everything carry the da
     } else {
       const nn = csv.filter((l) => l.startsWith('"NN span(W)"'));
       assert.deepEqual(nn.map((l) => Number(l.split(",")[2])), ex.nnOverlap);
-      assert.equal(csv[csv.length - 1], `"random W: N/d",,${ex.random}`);
+      assert.equal(csv[csv.length - 1], `"random W (expected)",,${ex.random}`);
     }
   }
   const json = await exportedJson(page);
@@ -315,7 +316,7 @@ test("exports: PNG, SVG and CSV of each plot and JSON of everything carry the da
   assert.deepEqual(json.data.theory.rho, ex.theoryRho);
   assert.deepEqual(json.data.sgd.nn.risk, ex.nnRisk);
   assert.deepEqual(json.data.sgd.nn.overlap, ex.nnOverlap);
-  assert.equal(json.data.overlap_random, 0.5);
+  assert.equal(json.data.overlap_random, ex.random);
   assert.ok(json.link.includes("#v=1"));
   assert.deepEqual(problems, []);
   await context.close();
@@ -364,12 +365,12 @@ test("hover reads out the nearest point; Show data builds a table; text alternat
   await table.waitFor();
   assert.deepEqual(await table.locator("th").allTextContents(), ["series", "samples", "overlap"]);
   assert.ok((await table.locator("tbody tr").count()) >= 3);
-  assert.match(await table.locator("caption").textContent(), /top-15 eigenspace of B/);
+  assert.match(await table.locator("caption").textContent(), /top-15 energy of B/);
   // Text alternatives state what each plot shows, with numbers.
   const labels = await page.evaluate(() => ["plot-width", "plot-sgd", "plot-overlap"].map((id) => document.getElementById(id).getAttribute("aria-label")));
   assert.match(labels[0], /At N\/d = 0\.100: RF \(isotropic\) 0\.\d{3}/);
   assert.match(labels[1], /NN risk 0\.\d{3} after \d+ samples/);
-  assert.match(labels[2], /random W spans N\/d = 0\.500/);
+  assert.match(labels[2], /a random W holds 0\.\d{3} on average/);
   for (const id of ["plot-width", "plot-sgd", "plot-overlap"]) assert.equal(await page.locator("#" + id).getAttribute("role"), "img");
   // Every control is labelled.
   const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select, button")]
