@@ -147,7 +147,7 @@ function buildFromLink(state, notes) {
       const keys = field && (FALLBACK[field] || (field in FIELDS ? [field] : null));
       if (!keys) break;
       const shown = keys.map((k) => `${k} = ${defaultFor(k, state.model)}`).join(", ");
-      notes.push(`${e.message} Using the default ${shown} instead.`);
+      notes.push(`${e.message.replace(/[.;:]?\s*$/, ".")} Using the default ${shown} instead.`);
       for (const k of keys) state[k] = defaultFor(k, state.model);
     }
   }
