@@ -61,6 +61,8 @@ fn bad_settings_are_errors_naming_their_control() {
         (&[("steps", "100"), ("record_every", "1000")], "record_every", "record-every"),
         (&[("seed", "-3")], "seed", "whole number"),
         (&[("model", "mg"), ("d", "3")], "spectrum", "|delta_i| < 1"),
+        (&[("d", "200"), ("rho_max", "5"), ("draws", "50")], "rho", "beyond the cap"),
+        (&[("d", "200"), ("neurons", "400"), ("batch", "2000"), ("steps", "10000000")], "steps", "beyond the cap"),
     ];
     for (pairs, field, text) in cases {
         if text.is_empty() {
@@ -73,6 +75,13 @@ fn bad_settings_are_errors_naming_their_control() {
     }
     // Not an object at all.
     assert!(Explorer::new(&JsValue::from_f64(3.0)).is_err());
+    // The module survives every error above: a valid handle still builds, computes and draws.
+    let mut ex = Explorer::new(&config(&[("d", "12"), ("rho_points", "3"), ("draws", "1")])).unwrap();
+    while !ex.sweep_done() {
+        ex.advance_sweep_units(10).unwrap();
+    }
+    assert!(ex.sweep_means("nt").unwrap().iter().all(|v| v.is_finite()));
+    ex.draw_width(&canvas(320, 240), 1.0).unwrap();
 }
 
 #[wasm_bindgen_test]
