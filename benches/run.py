@@ -164,7 +164,11 @@ def main():
             for _ in range(3):
                 add("page_sweep_ms", wasm.ask(cmd="page_sweep")["ms"])
             sweep_ms = med(samples["page_sweep_ms"])
-            longtask = wasm.ask(cmd="page_longtask", secs=10)
+            # Three 10 s plays; the median of their longest tasks (a busy machine can
+            # stretch one slice now and then; every run's value is in the JSON).
+            plays = [wasm.ask(cmd="page_longtask", secs=10) for _ in range(3)]
+            longest = sorted(p["longest_ms"] for p in plays)
+            longtask = {"longest_ms": longest[1], "count": sorted(p["count"] for p in plays)[1], "runs": longest}
         except Exception as e:  # the page is another engineer's work in progress
             page_reason = f"page not measurable: {e}"
     elif not wasm:
@@ -184,6 +188,7 @@ def main():
         "fig1_d450_seconds": fig1,
         "page_default_sweep_seconds": sweep_ms / 1000 if sweep_ms is not None else None,
         "page_longest_task_ms": longtask["longest_ms"] if longtask else None,
+        "page_longest_task_ms_runs": longtask["runs"] if longtask else None,
         "wasm_gzip_bytes": gz,
         "sgd_gflops_native": m.get("sgd_d100_gflops"),
         "sgd_gflops_native_d30": m.get("sgd_d30_gflops"),
@@ -212,8 +217,8 @@ def main():
          f"{m.get('exact_numpy', 0):.2f} s vs {m.get('exact_native', 0):.2f} s"),
         ("fig1_d450_seconds", "<=", 120, "lazy-training figure --preset fig1 --d 450 --draws 10", "wall seconds"),
         ("page_default_sweep_seconds", "<=", 3, "page load to every dot of the default sweep", "Chromium, median of 3"),
-        ("page_longest_task_ms", "<=", 50, "longest main-thread task, 10 s of Play",
-         f"{longtask['count']} long tasks" if longtask else (page_reason or "")),
+        ("page_longest_task_ms", "<=", 50, "longest main-thread task, 10 s of Play, median of 3 plays",
+         f"runs {longtask['runs']} ms" if longtask else (page_reason or "")),
         ("wasm_gzip_bytes", "<=", 250000, "page .wasm, gzip -9", f"{os.path.getsize(wasm_file) if have_wasm else 0} bytes raw"),
     ]
     print()
