@@ -3,34 +3,11 @@
 // reports the JS heap and the wasm memory at the start and the end (after forced
 // garbage collection), and their growth.
 //   node scripts/soak.mjs [seconds]     (needs `make build` and `npm ci` first)
-import http from "node:http";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { start } from "../tests/e2e/harness.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECONDS = Number(process.argv[2] || 600);
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm" };
-
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, "http://x");
-  let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
-  if (!file.startsWith(ROOT)) return res.writeHead(403).end();
-  if (file.endsWith(path.sep)) file = path.join(file, "index.html");
-  fs.readFile(file, (err, data) => {
-    if (err) return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-    res.end(data);
-  });
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--enable-precise-memory-info"],
-});
+const env = await start(["--enable-precise-memory-info"]);
+const { base, browser } = env;
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 const errors = [];
 page.on("pageerror", (e) => errors.push(e.message));
@@ -88,6 +65,5 @@ const report = {
 };
 process.stderr.write("\n");
 console.log(JSON.stringify(report));
-await browser.close();
-server.close();
+await env.stop();
 process.exit(report.js_heap_growth_percent < 10 && report.wasm_memory_growth_percent < 10 && errors.length === 0 ? 0 : 1);

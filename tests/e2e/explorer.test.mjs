@@ -3,68 +3,18 @@
 // Run: node --test tests/e2e/   (make test-e2e). Screenshots go to test-results/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
-import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { start, open as openWith, OUT, sweepDone } from "./harness.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const OUT = path.join(ROOT, "test-results");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
-  ".wasm": "application/wasm", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
-
-let server, base, browser;
-
-function serve() {
-  return new Promise((resolve) => {
-    const s = http.createServer((req, res) => {
-      const url = new URL(req.url, "http://x");
-      let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
-      if (!file.startsWith(ROOT)) { res.writeHead(403).end(); return; }
-      if (file.endsWith(path.sep)) file = path.join(file, "index.html");
-      fs.readFile(file, (err, data) => {
-        if (err) { res.writeHead(404).end("not found"); return; }
-        res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
-        res.end(data);
-      });
-    });
-    s.listen(0, "127.0.0.1", () => resolve(s));
-  });
-}
-
+let env, base;
 before(async () => {
-  assert.ok(fs.existsSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm")), "www/pkg is missing: run `make build` first");
-  fs.mkdirSync(OUT, { recursive: true });
-  server = await serve();
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  env = await start();
+  base = env.base;
 });
+after(async () => { await env.stop(); });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await new Promise((r) => server.close(r));
-});
-
-// A page that records console errors, page errors and every request's origin.
-async function open(url = base, viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor });
-  const page = await context.newPage();
-  const problems = [];
-  const foreign = [];
-  page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
-  page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
-  page.on("request", (r) => {
-    const u = r.url();
-    if (!u.startsWith(base) && !u.startsWith("data:")) foreign.push(u);
-  });
-  page.on("requestfailed", (r) => problems.push("request failed: " + r.url()));
-  await page.goto(url);
-  return { page, context, problems, foreign };
-}
+// A page that records console errors, page errors and requests to other origins.
+const open = (url = base, viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1) => openWith(env, url, viewport, deviceScaleFactor);
 
 // Non-white pixels of a canvas, and a cheap fingerprint of its content.
 const inkOf = (page, id) => page.evaluate((id) => {
@@ -76,8 +26,6 @@ const inkOf = (page, id) => page.evaluate((id) => {
   }
   return { ink, hash, w: c.width, h: c.height };
 }, id);
-
-const sweepDone = (page, timeout = 20000) => page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout });
 
 test("loads cleanly: theory at once, every dot within 10 s, both plots drawn, nothing fetched elsewhere", async () => {
   const { page, context, problems, foreign } = await open();
@@ -181,9 +129,12 @@ test("a bad value shows an error next to its control; the page keeps working", a
   assert.equal(await page.locator("#err-rho").isHidden(), true);
   await sweepDone(page);
   // A step size that diverges stops that run with a message next to it.
+  const before = await page.evaluate(() => window.lazyExplorer.builds);
   await page.getByLabel("Step size η (NN)").fill("50");
   await page.getByLabel("Step size η (NN)").dispatchEvent("change");
   await page.waitForFunction(() => document.getElementById("eta_nn").value === "50" && window.lazyExplorer.state.eta_nn === "50", null, { timeout: 5000 });
+  // Play only once the handle with the new step size is built (no race under load).
+  await page.waitForFunction((b) => window.lazyExplorer.builds > b, before, { timeout: 10000 });
   await page.getByRole("button", { name: "Play" }).click();
   await page.locator("#err-eta_nn").waitFor({ state: "visible", timeout: 15000 });
   assert.match(await page.locator("#err-eta_nn").textContent(), /diverged/);

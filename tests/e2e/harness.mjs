@@ -14,7 +14,7 @@ const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
   ".wasm": "application/wasm", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
 
-export async function start() {
+export async function start(extraFlags = []) {
   if (!fs.existsSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm"))) throw new Error("www/pkg is missing: run `make build` first");
   fs.mkdirSync(OUT, { recursive: true });
   const server = await new Promise((resolve) => {
@@ -32,7 +32,7 @@ export async function start() {
     s.listen(0, "127.0.0.1", () => resolve(s));
   });
   const base = `http://127.0.0.1:${server.address().port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraFlags] });
   const stop = async () => {
     await browser.close();
     await new Promise((r) => server.close(r));
