@@ -31,10 +31,15 @@ await page.getByRole("button", { name: "Play" }).waitFor();
 await page.waitForTimeout(3000);
 await page.getByRole("button", { name: "Play" }).click();
 await page.waitForTimeout(5000);
-const start = await memory();
 const t0 = Date.now();
 let cycles = 0;
+let base0 = null;
+const samples = [];
 while (Date.now() - t0 < SECONDS * 1000) {
+  // The baseline is taken after a warm-up of four cycles (both values of d seen,
+  // allocator and JIT settled); a leak shows as growth after it, a plateau does not.
+  if (cycles === 4) base0 = await memory();
+  if (cycles % 4 === 0) samples.push({ t: Math.round((Date.now() - t0) / 1000), ...(await memory()) });
   await page.waitForTimeout(15000);
   cycles++;
   // Every cycle: reset and play again; every other cycle also switch d (a new handle).
@@ -51,16 +56,18 @@ while (Date.now() - t0 < SECONDS * 1000) {
 }
 await page.getByRole("button", { name: "Pause" }).click().catch(() => {});
 const end = await memory();
+const first = base0 || samples[0];
 const growth = (a, b) => ((b - a) / a) * 100;
 const report = {
   seconds: Math.round((Date.now() - t0) / 1000),
   cycles,
-  js_heap_start: start.jsHeap,
+  js_heap_start: first.jsHeap,
   js_heap_end: end.jsHeap,
-  js_heap_growth_percent: +growth(start.jsHeap, end.jsHeap).toFixed(2),
-  wasm_memory_start: start.wasm,
+  js_heap_growth_percent: +growth(first.jsHeap, end.jsHeap).toFixed(2),
+  wasm_memory_start: first.wasm,
   wasm_memory_end: end.wasm,
-  wasm_memory_growth_percent: +growth(start.wasm, end.wasm).toFixed(2),
+  wasm_memory_growth_percent: +growth(first.wasm, end.wasm).toFixed(2),
+  samples,
   page_errors: errors,
 };
 process.stderr.write("\n");
