@@ -149,7 +149,7 @@ pub fn width_panel(kind: ModelKind, d: usize, theory: &Theory, rho: &[f64], dots
         y_range: (0.0, 1.05),
         series,
         legend: match kind {
-            ModelKind::Qf => Legend::At(0.6, 0.45),
+            ModelKind::Qf => Legend::UpperRight,
             ModelKind::Mg => Legend::LowerLeft,
         },
     }
