@@ -75,11 +75,11 @@ function clearErrors() {
 function showError(err) {
   const field = err && err.field ? String(err.field) : "general";
   const message = (err && err.message) || String(err);
-  const slot = $("err-" + (ERR_SLOT[field] || field)) || $("err-general");
+  const slot = $("err-" + ((Object.hasOwn(ERR_SLOT, field) && ERR_SLOT[field]) || field)) || $("err-general");
   // Beside its control the "field: " prefix of the core's message says nothing new.
   slot.textContent = message.startsWith(field + ": ") ? message.slice(field.length + 2) : message;
   slot.hidden = false;
-  const inputId = field in ERR_INPUT ? ERR_INPUT[field] : field;
+  const inputId = Object.hasOwn(ERR_INPUT, field) ? ERR_INPUT[field] : field;
   const input = inputId && $(inputId);
   if (input) {
     input.setAttribute("aria-invalid", "true");
@@ -144,7 +144,7 @@ function buildFromLink(state, notes) {
       return { ex: new Explorer(state), state };
     } catch (e) {
       const field = e && e.field ? String(e.field) : null;
-      const keys = field && (FALLBACK[field] || (field in FIELDS ? [field] : null));
+      const keys = field && ((Object.hasOwn(FALLBACK, field) && FALLBACK[field]) || (Object.hasOwn(FIELDS, field) ? [field] : null));
       if (!keys) break;
       const shown = keys.map((k) => `${k} = ${defaultFor(k, state.model)}`).join(", ");
       notes.push(`${e.message.replace(/[.;:]?\s*$/, ".")} Using the default ${shown} instead.`);
@@ -452,7 +452,7 @@ function applyView() {
   for (const name of v.hide) {
     if (!HIDEABLE.includes(name)) continue;
     let els = [...document.querySelectorAll(`[data-hide="${name}"]`)];
-    if (name in FIELDS) els = name === "regimes" ? [$("regimes")] : [$(name).closest(".field")];
+    if (Object.hasOwn(FIELDS, name)) els = name === "regimes" ? [$("regimes")] : [$(name).closest(".field")];
     for (const el of els) { if (el) { el.hidden = true; el.dataset.hiddenBy = name; } }
   }
   const visible = PANELS.filter((p) => !$("fig-" + p).hidden).length;

@@ -101,6 +101,9 @@ export function parseHash(hash) {
   else if (rawModel !== null) notes.push(`model: unknown model "${clip(rawModel)}"; using qf.`);
   const state = defaults(model);
   const view = { embed: p.get("embed") === "1" || p.get("embed") === "true", hide: splitList(p.get("hide")) };
+  const badHide = view.hide.filter((h) => !HIDEABLE.includes(h));
+  if (badHide.length) notes.push(`hide: nothing called ${badHide.map(clip).join(", ")} to hide.`);
+  view.hide = view.hide.filter((h) => HIDEABLE.includes(h));
   const hasAny = [...p.keys()].some((k) => !VIEW_KEYS.includes(k));
   const version = p.get("v");
   if (hasAny && version !== HASH_VERSION) {
@@ -112,13 +115,10 @@ export function parseHash(hash) {
   const unknown = [];
   for (const k of new Set(p.keys())) {
     if (k === "v" || k === "model" || VIEW_KEYS.includes(k)) continue;
-    if (!(k in FIELDS)) { unknown.push(clip(k)); continue; }
+    if (!Object.hasOwn(FIELDS, k)) { unknown.push(clip(k)); continue; }
     state[k] = p.get(k).slice(0, 400);
   }
   if (unknown.length) notes.push(`Ignored unknown setting${unknown.length > 1 ? "s" : ""} in the link: ${unknown.join(", ")}.`);
-  const badHide = view.hide.filter((h) => !HIDEABLE.includes(h));
-  if (badHide.length) notes.push(`hide: nothing called ${badHide.map(clip).join(", ")} to hide.`);
-  view.hide = view.hide.filter((h) => HIDEABLE.includes(h));
   return { state, view, notes };
 }
 
