@@ -41,8 +41,10 @@ export async function start(extraFlags = []) {
 }
 
 // A page that records console errors, page errors and requests to other origins.
-export async function open(env, url = env.base, viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1) {
+// `init`, if given, runs in the page before any of its own scripts.
+export async function open(env, url = env.base, viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1, init = null) {
   const context = await env.browser.newContext({ viewport, deviceScaleFactor, acceptDownloads: true });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const problems = [];
   const foreign = [];

@@ -7,32 +7,18 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { start, OUT, sweepDone } from "./harness.mjs";
+import { start, open, OUT, sweepDone } from "./harness.mjs";
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
 
-// A page that records CSP violations from its first byte on, plus console errors,
-// page errors and requests that leave 127.0.0.1.
-async function openWatched(url) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  await context.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  const page = await context.newPage();
-  const problems = [];
-  const foreign = [];
-  page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
-  page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
-  page.on("request", (r) => {
-    const u = r.url();
-    if (!u.startsWith(env.base) && !u.startsWith("data:") && !u.startsWith("blob:")) foreign.push(u);
-  });
-  await page.goto(url);
-  return { page, context, problems, foreign };
-}
+// A page that records CSP violations from its first byte on, plus (the harness)
+// console errors, page errors and requests that leave 127.0.0.1.
+const openWatched = (url) => open(env, url, undefined, undefined, () => {
+  window.__violations = [];
+  document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+});
 
 test("the CSP is in force and using every feature violates nothing", async () => {
   const { page, context, problems, foreign } = await openWatched(env.base);
