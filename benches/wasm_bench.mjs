@@ -6,46 +6,23 @@
 //   {"cmd":"page_sweep"}      load index.html, ms from navigation start to every dot of the default sweep
 //   {"cmd":"page_longtask","secs":10}  play the default view; longest main-thread task (PerformanceObserver longtask)
 //   {"cmd":"quit"}
-// Serves the repository root itself (a static server on 127.0.0.1, no cache), drives
-// /usr/bin/chromium with playwright-core (no browser download).
-import http from "node:http";
+// Serves the repository root and drives /usr/bin/chromium through the e2e tests'
+// harness (tests/e2e/harness.mjs: static server on 127.0.0.1, playwright-core).
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { start, ROOT } from "../tests/e2e/harness.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
-  ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml" };
-
-function serve() {
-  return new Promise((resolve) => {
-    const s = http.createServer((req, res) => {
-      const url = new URL(req.url, "http://x");
-      let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
-      if (!file.startsWith(ROOT)) { res.writeHead(403).end(); return; }
-      if (file.endsWith(path.sep)) file = path.join(file, "index.html");
-      fs.readFile(file, (err, data) => {
-        if (err) { res.writeHead(404).end("not found"); return; }
-        res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
-        res.end(data);
-      });
-    });
-    s.listen(0, "127.0.0.1", () => resolve(s));
-  });
-}
-
-let server, base, browser;
+// The e2e tests' harness: a static server on the repository root and /usr/bin/chromium.
+let env = null, base;
 const benchPages = {}, nodeWasm = {};
 
 async function getBrowser() {
-  if (!server) { server = await serve(); base = `http://127.0.0.1:${server.address().port}/`; }
-  if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-  return browser;
+  if (!env) {
+    env = await start();
+    base = env.base;
+  }
+  return env.browser;
 }
 
 async function chromiumSgd(c) {
@@ -131,5 +108,4 @@ for await (const line of rl) {
   try { out = { ok: true, ...(await handle(c)) }; } catch (e) { out = { ok: false, error: String(e && e.message || e) }; }
   process.stdout.write(JSON.stringify(out) + "\n");
 }
-if (browser) await browser.close();
-if (server) server.close();
+if (env) await env.stop();
