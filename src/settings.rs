@@ -9,7 +9,7 @@
 use crate::activation::Activation;
 use crate::error::Error;
 use crate::experiment::log_grid;
-use crate::model::{ModelKind, Spectrum};
+use crate::model::{clip, ModelKind, Spectrum};
 use crate::params::{Curve, Limits, ModelParams, SgdParams, SgdRegime, SweepParams};
 
 /// The page's settings, parsed with field-named errors.
@@ -60,11 +60,6 @@ impl Fields<'_> {
             Some(t) => t.parse::<u64>().map_err(|_| Error::invalid(key, format!("{what} must be a whole number, got {:?}", clip(&t)))),
         }
     }
-}
-
-fn clip(s: &str) -> String {
-    let t: String = s.chars().take(40).collect();
-    if t.len() < s.len() { format!("{t}...") } else { t }
 }
 
 /// Largest seed that survives a round trip through a JS number.

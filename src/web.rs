@@ -23,7 +23,7 @@
 use crate::error::Error;
 use crate::experiment::{log_grid, Stat, Sweep, Theory, BAYES_SAMPLES};
 use crate::model::ModelKind;
-use crate::params::{Curve, Limits, SgdRegime, SweepParams};
+use crate::params::{Curve, Limits, SgdRegime};
 use serde_json::json;
 use crate::nn;
 use crate::plot::{self, Legend, Mark, Mapping, Panel, Series, SgdCurve, Style};
@@ -189,7 +189,7 @@ impl Explorer {
         install_panic_hook();
         let limits = Limits::web();
         let cfg = read_config(config, &limits).map_err(|e| to_js(&e, None))?;
-        let sweep_params = SweepParams { model: cfg.model(), activation: cfg.activation, curves: cfg.curves.clone(), rho: cfg.rho.clone(), draws: cfg.draws };
+        let sweep_params = cfg.sweep();
         let sweep = Sweep::new(&sweep_params, &limits).map_err(|e| to_js(&e, None))?;
         let mut regimes: Vec<(SgdRegime, &'static str)> = Vec::new();
         if cfg.curves.contains(&Curve::Nt) {
