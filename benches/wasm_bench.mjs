@@ -1,8 +1,10 @@
 // Browser/Node side of `make bench`, driven by benches/run.py. A long-lived process:
 // reads one JSON command per line on stdin, answers one JSON line on stdout, so the
 // driver can alternate wasm and native measurements within one run.
-//   {"cmd":"sgd","where":"chromium"|"node","d":30,"n":15,"batch":100,"steps":20000[,"pkg":"target/bench-pkg-simd"]}
-//     (pkg: another wasm-bindgen output dir under the repository; default www/pkg, the page's)
+//   {"cmd":"sgd","where":"chromium"|"node","d":30,"n":15,"batch":100,"steps":20000[,"wasm":"simd128"]}
+//     Chromium runs the build the page picks there (www/wasm.js: relaxed SIMD), or the
+//     plain simd128 build with "wasm":"simd128"; Node runs www/pkg (Node 20 has no
+//     relaxed SIMD without a flag).
 //   {"cmd":"page_sweep"}      load index.html, ms from navigation start to every dot of the default sweep
 //   {"cmd":"page_longtask","secs":10}  play the default view; longest main-thread task (PerformanceObserver longtask)
 //   {"cmd":"quit"}
@@ -26,20 +28,19 @@ async function getBrowser() {
 }
 
 async function chromiumSgd(c) {
-  const pkg = c.pkg || "www/pkg";
-  if (!benchPages[pkg]) {
+  const key = c.wasm === "simd128" ? "simd128" : "page";
+  if (!benchPages[key]) {
     const b = await getBrowser();
     const page = await (await b.newContext()).newPage();
-    await page.goto(base + "benches/wasm-bench.html?pkg=" + encodeURIComponent("../" + pkg));
+    await page.goto(base + "benches/wasm-bench.html" + (key === "simd128" ? "?wasm=simd128" : ""));
     await page.waitForFunction(() => window.benchReady);
-    await page.evaluate(() => window.benchReady);
-    benchPages[pkg] = page;
+    benchPages[key] = page;
   }
-  return await benchPages[pkg].evaluate(([d, n, b, s]) => window.benchSgd(d, n, b, s), [c.d, c.n, c.batch, c.steps]);
+  return await benchPages[key].evaluate(([d, n, b, s]) => window.benchSgd(d, n, b, s), [c.d, c.n, c.batch, c.steps]);
 }
 
 async function nodeSgd(c) {
-  const pkg = c.pkg || "www/pkg";
+  const pkg = "www/pkg";
   if (!nodeWasm[pkg]) {
     const mod = await import(path.join(ROOT, pkg, "lazy_training.js"));
     mod.initSync({ module: fs.readFileSync(path.join(ROOT, pkg, "lazy_training_bg.wasm")) });

@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# Builds the static site: the wasm package into www/pkg/ (git-ignored), which
-# index.html imports as an ES module. Nothing else is generated: after this, serving
-# the repository root with any static server shows the explorer.
+# Builds the static site: two wasm packages of the same crate (git-ignored), which
+# www/wasm.js chooses between at load time by a feature test:
+#   www/pkg/          +simd128 (.cargo/config.toml): every browser with wasm SIMD, and Node;
+#   www/pkg-relaxed/  +simd128,+relaxed-simd: the SGD products use f64x2.relaxed_madd
+#                     (Chrome/Edge 114+). Its own target dir, so the two builds' flags
+#                     never invalidate each other's cache.
+# Nothing else is generated: after this, serving the repository root with any static
+# server shows the explorer.
 # wasm-opt is off in Cargo.toml ([package.metadata.wasm-pack...]): wasm-pack would
 # otherwise download binaryen from GitHub (see shared/toolchain.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 start=$(date +%s)
-if command -v wasm-pack >/dev/null 2>&1; then
-  wasm-pack --log-level warn build --target web --release --out-dir www/pkg --no-typescript --no-pack . -- --no-default-features
-else
-  # Same result without wasm-pack: cargo + the pinned wasm-bindgen CLI.
-  cargo build --lib --release --target wasm32-unknown-unknown --no-default-features
-  wasm-bindgen --target web --no-typescript --out-dir www/pkg \
-    target/wasm32-unknown-unknown/release/lazy_training.wasm
-fi
-rm -f www/pkg/.gitignore
-echo "[build-web] www/pkg ready in $(( $(date +%s) - start )) s: serve the repository root (make serve)" >&2
+
+# build OUT_DIR [RUSTFLAGS TARGET_DIR]
+build() {
+  local out=$1
+  if [ $# -gt 1 ]; then export RUSTFLAGS=$2 CARGO_TARGET_DIR=$3; else unset RUSTFLAGS CARGO_TARGET_DIR; fi
+  if command -v wasm-pack >/dev/null 2>&1; then
+    wasm-pack --log-level warn build --target web --release --out-dir "$out" --no-typescript --no-pack . -- --no-default-features
+  else
+    # Same result without wasm-pack: cargo + the pinned wasm-bindgen CLI.
+    cargo build --lib --release --target wasm32-unknown-unknown --no-default-features
+    wasm-bindgen --target web --no-typescript --out-dir "$out" \
+      "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/lazy_training.wasm"
+  fi
+  rm -f "$out/.gitignore"
+}
+build www/pkg
+build www/pkg-relaxed "-C target-feature=+simd128,+relaxed-simd" target/wasm-relaxed
+echo "[build-web] www/pkg and www/pkg-relaxed ready in $(( $(date +%s) - start )) s: serve the repository root (make serve)" >&2

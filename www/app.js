@@ -3,7 +3,7 @@
 // here: every number comes from the Rust core (src/web.rs); this file only arranges,
 // sizes, formats and downloads. Nothing from the URL or a control ever reaches
 // innerHTML: text goes in through textContent.
-import init, { Explorer } from "./pkg/lazy_training.js";
+import { loadWasm } from "./wasm.js";
 import { REGIMES, FIELDS, HIDEABLE, defaultFor, defaults, parseHash, toHash, presetState, matchingPreset } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -19,7 +19,10 @@ const ERR_INPUT = { rho: "rho_min", regimes: null, config: null };
 // The settings to reset when a link's value for a field is refused.
 const FALLBACK = { rho: ["rho_min", "rho_max", "rho_points"], rho_min: ["rho_min", "rho_max"], rho_max: ["rho_min", "rho_max"] };
 
+let Explorer = null;   // the wasm class, once www/wasm.js has loaded a build
+
 const ui = {
+  wasmBuild: null,     // which build runs: "relaxed" (relaxed-simd) or "simd128"
   explorer: null,      // the last good Explorer (its plots stay on screen on error)
   state: null,         // the state it was built from
   view: { embed: false, hide: [] },
@@ -464,7 +467,11 @@ function applyView() {
 
 // ---- start -------------------------------------------------------------------------
 async function main() {
-  await init();
+  const wasm = await loadWasm();
+  Explorer = wasm.module.Explorer;
+  ui.wasmBuild = wasm.build;
+  document.body.dataset.wasm = wasm.build;
+  $("wasm-build").textContent = wasm.build === "relaxed" ? " (SIMD with fused multiply-add)" : " (SIMD)";
   ui.timings.wasm = performance.now();
   // View options may come in the query (?embed=1) or the hash.
   const fromLink = parseHash(location.hash);

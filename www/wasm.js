@@ -1,0 +1,39 @@
+// Picks and loads one of the page's two builds of the same Rust crate (scripts/build-web.sh):
+//   pkg-relaxed/  simd128 + relaxed-simd: the SGD products use f64x2.relaxed_madd, a
+//                 fused multiply-add on CPUs that have one (Chrome/Edge 114+);
+//   pkg/          simd128 only: every browser with WebAssembly SIMD (Chrome 91+,
+//                 Firefox 89+, Safari 16.4+), and Node.
+// The choice is a feature test, not a browser sniff: WebAssembly.validate on a tiny
+// module holding one f64x2.relaxed_madd. `?wasm=simd128` in the page's address forces
+// the plain build, for tests and comparisons. Both builds compute the same
+// numbers to rounding (tests/e2e/explorer.test.mjs compares them).
+
+// (module (func v128.const 0 v128.const 0 v128.const 0 f64x2.relaxed_madd drop))
+const V128_ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)];
+const BODY = [0x00, ...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x87, 0x02, 0x1a, 0x0b];
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00,             // type section: () -> ()
+  0x03, 0x02, 0x01, 0x00,                         // function section: one function of type 0
+  0x0a, BODY.length + 2, 0x01, BODY.length, ...BODY, // code section
+]);
+
+export const BUILDS = { relaxed: "./pkg-relaxed/lazy_training.js", simd128: "./pkg/lazy_training.js" };
+
+/** "relaxed" when this engine validates relaxed SIMD (and `asked` is not "simd128"), else "simd128". */
+export function pickBuild(asked) {
+  if (asked === "simd128") return asked;
+  try {
+    return WebAssembly.validate(RELAXED_PROBE) ? "relaxed" : "simd128";
+  } catch {
+    return "simd128";
+  }
+}
+
+/** Import and initialise the chosen build: { build, module }. */
+export async function loadWasm(search = location.search) {
+  const build = pickBuild(new URLSearchParams(search).get("wasm"));
+  const module = await import(BUILDS[build]);
+  await module.default();
+  return { build, module };
+}
