@@ -405,8 +405,9 @@ impl SgdRun {
 /// multiple of 4. Register-blocked: one row of C by 16 (then 8, 4) columns is
 /// accumulated over q in a fixed-size array that LLVM keeps in vector registers (SSE2,
 /// AVX2 or AVX-512 natively, chosen at run time; simd128 in wasm).
+#[doc(hidden)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn small_gemm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
+pub fn small_gemm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
     assert!(np % 4 == 0 && bm.len() >= kd * np && c.len() >= m * np);
     assert!(m == 0 || kd == 0 || a.len() > (m - 1) * a_rs + (kd - 1) * a_cs);
     // Natively, the same loops compiled for the widest vector unit the CPU has
@@ -452,7 +453,7 @@ fn small_gemm_wasm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs:
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 fn wasm_kernel<const R: usize>(kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool, p: usize, i0: usize) {
     use core::arch::wasm32::*;
     #[inline(always)]
@@ -494,6 +495,31 @@ fn wasm_kernel<const R: usize>(kd: usize, np: usize, a: &[f64], a_rs: usize, a_c
             }
         }
     }
+}
+
+/// The signature of [`small_gemm`] and of each of its kernels.
+#[doc(hidden)]
+pub type GemmKernel = fn(usize, usize, usize, &[f64], usize, usize, &[f64], &mut [f64], f64, bool);
+
+/// Every kernel this build holds that this CPU can run, by name, for the tests
+/// (tests/kernels/mod.rs checks each against the triple loop, natively and in wasm).
+#[doc(hidden)]
+pub fn gemm_kernels() -> Vec<(&'static str, GemmKernel)> {
+    let mut k: Vec<(&'static str, GemmKernel)> = vec![("dispatch", small_gemm), ("portable", |m, kd, np, a, rs, cs, bm, c, al, acc| small_gemm_body::<false, 1>(m, kd, np, a, rs, cs, bm, c, al, acc))];
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU has the features.
+            k.push(("avx2", |m, kd, np, a, rs, cs, bm, c, al, acc| unsafe { small_gemm_avx2(m, kd, np, a, rs, cs, bm, c, al, acc) }));
+        }
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: as above.
+            k.push(("avx512", |m, kd, np, a, rs, cs, bm, c, al, acc| unsafe { small_gemm_avx512(m, kd, np, a, rs, cs, bm, c, al, acc) }));
+        }
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    k.push((if cfg!(target_feature = "relaxed-simd") { "wasm-relaxed" } else { "wasm-simd128" }, small_gemm_wasm));
+    k
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -541,7 +567,7 @@ unsafe fn avx512_rows<const V: usize>(m: usize, kd: usize, np: usize, a: &[f64],
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
 #[inline]
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 unsafe fn avx512_kernel<const R: usize, const V: usize>(kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool, p: usize, i0: usize, mask: u8) {
     use std::arch::x86_64::*;
     // SAFETY (every unchecked access): `small_gemm` asserted the bounds for p + R <= m,
@@ -761,40 +787,6 @@ fn open01(rng: &mut Rng) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every kernel path (16/8/masked-4 column blocks, 1..6-row groups, plain and
-    /// transposed strides, store and accumulate) against the textbook triple loop.
-    #[test]
-    fn small_gemm_matches_the_triple_loop() {
-        let mut g = Rng::seed_from_u64(11);
-        let mut rnd = |n: usize| (0..n).map(|_| open01(&mut g) - 0.5).collect::<Vec<f64>>();
-        for &(m, kd, np) in &[(1, 1, 4), (7, 3, 4), (13, 30, 16), (100, 30, 16), (30, 100, 16), (100, 100, 52), (100, 100, 56), (11, 9, 28), (6, 5, 60), (5, 17, 12)] {
-            for transposed in [false, true] {
-                let a = rnd(m * kd);
-                let (a_rs, a_cs) = if transposed { (1, m) } else { (kd, 1) };
-                let bm = rnd(kd * np);
-                let c0 = rnd(m * np);
-                for (accumulate, kernel) in [false, true].into_iter().flat_map(|acc| (0..3).map(move |k| (acc, k))) {
-                    let mut c = c0.clone();
-                    match kernel {
-                        // What the CPU gets (AVX-512 here), the AVX2 build, the portable build.
-                        0 => small_gemm(m, kd, np, &a, a_rs, a_cs, &bm, &mut c, 0.75, accumulate),
-                        #[cfg(target_arch = "x86_64")]
-                        1 if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") => unsafe { small_gemm_avx2(m, kd, np, &a, a_rs, a_cs, &bm, &mut c, 0.75, accumulate) },
-                        1 => continue,
-                        _ => small_gemm_body::<false, 1>(m, kd, np, &a, a_rs, a_cs, &bm, &mut c, 0.75, accumulate),
-                    }
-                    for p in 0..m {
-                        for i in 0..np {
-                            let dot: f64 = (0..kd).map(|q| a[p * a_rs + q * a_cs] * bm[q * np + i]).sum();
-                            let want = if accumulate { c0[p * np + i] + 0.75 * dot } else { 0.75 * dot };
-                            assert!((c[p * np + i] - want).abs() < 1e-12 * (1.0 + kd as f64), "kernel {kernel} m {m} kd {kd} np {np} t {transposed} acc {accumulate} at ({p},{i}): {} vs {want}", c[p * np + i]);
-                        }
-                    }
-                }
-            }
-        }
-    }
 
     #[test]
     fn ziggurat_gives_standard_normals() {

@@ -16,6 +16,8 @@ use lazy_training::rng::{self, Stream};
 use lazy_training::sgd::SgdRun;
 use lazy_training::theory;
 
+mod kernels;
+
 /// E[f(G)] by composite Simpson on [-14, 14] (an integration route independent of
 /// Gauss-Hermite; kinks at 0 fall on a grid point, so it converges as h^4 on each side).
 fn simpson_normal(f: impl Fn(f64) -> f64) -> f64 {
@@ -367,4 +369,14 @@ fn singular_kernels_fall_back_to_the_pseudo_inverse() {
     let wide = rf::sample_weights(&t, 60, WeightLaw::Isotropic, &mut rng::stream(6, Stream::Weights, 1, 0));
     let r = rf::rf_risk(&t, &m, &wide, Activation::Quadratic).unwrap();
     assert!(r.is_finite() && r < 1e-6, "over-complete RF risk {r}");
+}
+
+/// The SGD step's matrix products: every native kernel (AVX-512 and AVX2 where the CPU
+/// has them, the portable one always) equals the triple loop (tests/kernels/mod.rs).
+#[test]
+fn sgd_product_kernels_match_the_triple_loop() {
+    let names = kernels::kernel_names();
+    assert!(names.contains(&"portable") && names.contains(&"dispatch"), "{names:?}");
+    let failures = kernels::small_gemm_failures();
+    assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), &failures[..failures.len().min(3)]);
 }

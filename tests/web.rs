@@ -15,6 +15,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+mod kernels;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// A settings object like the page's: every value a string, as read from an input.
@@ -326,4 +328,15 @@ fn overlap_panel_exports_and_nearest_point() {
     assert!(ex.nearest(0, -10.0, -10.0).is_undefined());
     // The text alternative states numbers.
     assert!(ex.summary(2).contains("a random W holds 0.258 on average"), "{}", ex.summary(2));
+}
+
+/// The wasm SIMD kernel of the SGD step (the page's plain simd128 build; the relaxed
+/// build is compared with it through the page in tests/e2e/explorer.test.mjs) equals
+/// the triple loop (tests/kernels/mod.rs).
+#[wasm_bindgen_test]
+fn sgd_product_kernels_match_the_triple_loop() {
+    let names = kernels::kernel_names();
+    assert!(names.contains(&"wasm-simd128"), "the simd128 kernel is missing: {names:?}");
+    let failures = kernels::small_gemm_failures();
+    assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), &failures[..failures.len().min(3)]);
 }

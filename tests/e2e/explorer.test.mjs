@@ -181,3 +181,39 @@ test("crisp on high-DPI screens and redrawn when the window is resized", async (
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// The page ships two builds (www/wasm.js): Chromium has relaxed SIMD, so it gets the
+// one whose SGD products use fused multiply-adds; ?wasm=simd128 forces the plain one
+// (what browsers without relaxed SIMD get). The same link must show the same numbers
+// in both, to rounding: every number of the JSON export, 1e-9 relative.
+test("the relaxed-SIMD and plain builds load as chosen and show the same numbers", async () => {
+  const numbers = (v, out = []) => {
+    if (typeof v === "number") out.push(v);
+    else if (v && typeof v === "object") for (const k of Object.keys(v).sort()) numbers(v[k], out);
+    return out;
+  };
+  for (const hash of ["#v=1&steps=2000&record_every=100", "#v=1&model=mg&d=24&neurons=6&steps=2000&record_every=100"]) {
+    const runs = {};
+    for (const query of ["", "?wasm=simd128"]) {
+      const { page, context, problems } = await open(base + query + hash);
+      await sweepDone(page);
+      runs[query] = await page.evaluate(() => {
+        const ex = window.lazyExplorer.explorer;
+        while (!ex.sgdDone()) ex.advanceSgdSteps(500);
+        return { build: document.body.dataset.wasm, footer: document.getElementById("wasm-build").textContent, data: JSON.parse(ex.exportJson()) };
+      });
+      assert.deepEqual(problems, []);
+      await context.close();
+    }
+    assert.equal(runs[""].build, "relaxed", "Chromium has relaxed SIMD: the page should load pkg-relaxed");
+    assert.match(runs[""].footer, /fused multiply-add/);
+    assert.equal(runs["?wasm=simd128"].build, "simd128");
+    const a = numbers(runs[""].data), b = numbers(runs["?wasm=simd128"].data);
+    assert.ok(a.length > 100, `only ${a.length} numbers exported`);
+    assert.equal(a.length, b.length);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+    console.log(`# ${hash}: ${a.length} numbers, largest relative difference relaxed vs plain ${worst.toExponential(2)}`);
+    assert.ok(worst <= 1e-9, `relaxed and plain builds differ by ${worst}`);
+  }
+});

@@ -1,0 +1,56 @@
+//! Shared by tests/core.rs (native) and tests/web.rs (wasm in Chromium): every SGD
+//! product kernel the build holds (`sgd::gemm_kernels`: AVX-512, AVX2, portable,
+//! wasm SIMD) against the textbook triple loop, over shapes that reach each code path:
+//! 16-, 8- and masked 4-column blocks, 1 to 6-row groups, plain and transposed strides
+//! of A, store and accumulate.
+
+use lazy_training::sgd::gemm_kernels;
+
+/// Failures as "kernel: shape: got vs want"; empty when every kernel agrees to 1e-12
+/// (relative to the number of terms summed).
+pub fn small_gemm_failures() -> Vec<String> {
+    // A small LCG: the values only need to be varied and reproducible.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut rnd = |n: usize| {
+        (0..n)
+            .map(|_| {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+            })
+            .collect::<Vec<f64>>()
+    };
+    let mut failures = Vec::new();
+    let shapes = [(1, 1, 4), (7, 3, 4), (13, 30, 16), (100, 30, 16), (30, 100, 16), (100, 100, 52), (100, 100, 56), (11, 9, 28), (6, 5, 60), (5, 17, 12)];
+    for (name, kernel) in gemm_kernels() {
+        for &(m, kd, np) in &shapes {
+            for transposed in [false, true] {
+                let a = rnd(m * kd);
+                let (a_rs, a_cs) = if transposed { (1, m) } else { (kd, 1) };
+                let bm = rnd(kd * np);
+                let c0 = rnd(m * np);
+                for accumulate in [false, true] {
+                    let mut c = c0.clone();
+                    kernel(m, kd, np, &a, a_rs, a_cs, &bm, &mut c, 0.75, accumulate);
+                    let worst = (0..m * np)
+                        .map(|idx| {
+                            let (p, i) = (idx / np, idx % np);
+                            let dot: f64 = (0..kd).map(|q| a[p * a_rs + q * a_cs] * bm[q * np + i]).sum();
+                            let want = if accumulate { c0[idx] + 0.75 * dot } else { 0.75 * dot };
+                            let err = (c[idx] - want).abs();
+                            (if err.is_nan() { f64::INFINITY } else { err }, c[idx], want)
+                        })
+                        .fold((0.0, 0.0, 0.0), |w, e| if e.0 > w.0 { e } else { w });
+                    if !(worst.0 <= 1e-12 * (1.0 + kd as f64)) {
+                        failures.push(format!("{name}: m {m} kd {kd} np {np} transposed {transposed} accumulate {accumulate}: {} vs {}", worst.1, worst.2));
+                    }
+                }
+            }
+        }
+    }
+    failures
+}
+
+/// The names of the kernels checked, to show that the wanted ones ran.
+pub fn kernel_names() -> Vec<&'static str> {
+    gemm_kernels().into_iter().map(|(n, _)| n).collect()
+}
