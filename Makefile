@@ -14,7 +14,7 @@ setup:
 setup-web:
 	bash scripts/setup.sh web
 
-## build: the static site (index.html + www/ + the wasm package in www/pkg/, git-ignored)
+## build: the static site (index.html + www/ + the two wasm packages in www/pkg/ and www/pkg-relaxed/, git-ignored)
 build: setup-web
 	bash scripts/build-web.sh
 
@@ -52,4 +52,4 @@ soak: setup build
 
 clean:
 	cargo clean
-	rm -rf www/pkg node_modules
+	rm -rf www/pkg www/pkg-relaxed node_modules

@@ -4,7 +4,7 @@
 # to be built (`make test-e2e` runs `make build` first). Screenshots: test-results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f www/pkg/lazy_training_bg.wasm ]; then
+if [ ! -f www/pkg/lazy_training_bg.wasm ] || [ ! -f www/pkg-relaxed/lazy_training_bg.wasm ]; then
   bash scripts/build-web.sh
 fi
 if [ ! -d node_modules/playwright-core ]; then

@@ -15,7 +15,9 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
   ".wasm": "application/wasm", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
 
 export async function start(extraFlags = []) {
-  if (!fs.existsSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm"))) throw new Error("www/pkg is missing: run `make build` first");
+  for (const pkg of ["www/pkg", "www/pkg-relaxed"]) {
+    if (!fs.existsSync(path.join(ROOT, pkg, "lazy_training_bg.wasm"))) throw new Error(`${pkg} is missing: run \`make build\` first`);
+  }
   fs.mkdirSync(OUT, { recursive: true });
   const server = await new Promise((resolve) => {
     const s = http.createServer((req, res) => {
