@@ -13,6 +13,7 @@
 //! | [`fit`] | finite-n ridge fits scored on fresh samples |
 //! | [`theory`] | Theorems 1-6 and the Bayes error |
 //! | [`sgd`] | one-pass SGD as a step-wise state machine |
+//! | [`normal`] | standard normals in bulk for the SGD batches (two xoshiro256++ lanes, ziggurat) |
 //! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
 //! | [`settings`] | the page's settings (URL or controls) parsed into checked configs |
 //! | [`params`] | every input checked once, with the error a person can act on |
@@ -31,6 +32,7 @@ pub mod fit;
 pub mod linalg;
 pub mod model;
 pub mod nn;
+pub mod normal;
 pub mod nt;
 pub mod params;
 pub mod plot;

@@ -24,8 +24,8 @@ use crate::model::{ModelKind, Target};
 use crate::nn;
 use crate::nt;
 use crate::params::{Limits, SgdParams, SgdRegime};
-use crate::rng::{self, Rng, Stream};
-use rand::{Rng as _, SeedableRng};
+use crate::normal::Normals;
+use crate::rng::{self, Stream};
 use nalgebra::{DMatrix, DVector};
 
 /// A one-pass SGD run in progress.
@@ -34,10 +34,8 @@ pub struct SgdRun {
     target: Target,
     /// diag(B) or diag(Delta): the target in its eigenbasis.
     target_matrix: DMatrix<f64>,
-    /// Two generators for the batches (seeded from the run's stream), interleaved so
-    /// their serial state updates overlap.
-    gens: [Rng; 2],
-    zig: Ziggurat,
+    /// The batches' normals (two generators seeded from the run's stream).
+    normals: Normals,
     /// mg: per-coordinate standard deviations `sqrt(1 - y delta_k)` for y = +1 and -1.
     sd_pos: Vec<f64>,
     sd_neg: Vec<f64>,
@@ -116,7 +114,7 @@ impl SgdRun {
             SgdRegime::Nt => (vec![0.0; d * np], vec![0.0; b * np]),
             SgdRegime::Nn => (Vec::new(), Vec::new()),
         };
-        let gens = [Rng::seed_from_u64(rng.next_u64()), Rng::seed_from_u64(rng.next_u64())];
+        let normals = Normals::new(&mut rng);
         let (sd_pos, sd_neg) = match target.kind {
             ModelKind::Mg => (target.diag.iter().map(|dl| (1.0 - dl).sqrt()).collect(), target.diag.iter().map(|dl| (1.0 + dl).sqrt()).collect()),
             ModelKind::Qf => (Vec::new(), Vec::new()),
@@ -126,8 +124,7 @@ impl SgdRun {
             params: params.clone(),
             target,
             target_matrix,
-            gens,
-            zig: Ziggurat::new(),
+            normals,
             sd_pos,
             sd_neg,
             w,
@@ -236,14 +233,11 @@ impl SgdRun {
     #[inline]
     fn sample_batch(&mut self) {
         let d = self.target.d;
-        // Local copies keep the generator states in registers.
-        let (mut s0, mut s1) = (self.gens[0].clone(), self.gens[1].clone());
-        let (g0, g1) = (&mut s0, &mut s1);
-        let zig = &self.zig;
+        let normals = &mut self.normals;
         match self.target.kind {
             ModelKind::Qf => {
                 for (xj, yj) in self.x.chunks_exact_mut(d).zip(self.y.iter_mut()) {
-                    zig.fill2(g0, g1, xj);
+                    normals.fill(xj);
                     let mut acc = [0.0; 2];
                     let mut pairs = xj.chunks_exact(2).zip(self.target.diag.chunks_exact(2));
                     for (z, g) in &mut pairs {
@@ -259,8 +253,8 @@ impl SgdRun {
             }
             ModelKind::Mg => {
                 for (xj, yj) in self.x.chunks_exact_mut(d).zip(self.y.iter_mut()) {
-                    let plus = g0.next_u64() >> 63 == 1;
-                    zig.fill2(g0, g1, xj);
+                    let plus = normals.bits() >> 63 == 1;
+                    normals.fill(xj);
                     let sd = if plus { &self.sd_pos } else { &self.sd_neg };
                     for (x, s) in xj.iter_mut().zip(sd) {
                         *x *= s;
@@ -269,7 +263,6 @@ impl SgdRun {
                 }
             }
         }
-        self.gens = [s0, s1];
     }
 
     fn step_inner(&mut self) {
@@ -694,118 +687,3 @@ fn small_gemm_cols<const FMA: bool, const C: usize>(m: usize, kd: usize, np: usi
         }
     }
 }
-
-/// Standard normals by the ziggurat method (Marsaglia & Tsang 2000; 256 layers, the
-/// layout of rand_distr's), inlined so two generators can be interleaved. The tables
-/// are computed once per run.
-struct Ziggurat {
-    x: [f64; 257],
-    f: [f64; 257],
-}
-
-const ZIG_R: f64 = 3.654_152_885_361_008_8;
-const ZIG_V: f64 = 0.004_928_673_233_99;
-
-impl Ziggurat {
-    fn new() -> Ziggurat {
-        let pdf = |x: f64| (-0.5 * x * x).exp();
-        let mut x = [0.0; 257];
-        x[0] = ZIG_V / pdf(ZIG_R);
-        x[1] = ZIG_R;
-        for i in 2..256 {
-            x[i] = (-2.0 * (ZIG_V / x[i - 1] + pdf(x[i - 1])).ln()).sqrt();
-        }
-        x[256] = 0.0;
-        let mut f = [0.0; 257];
-        for i in 0..257 {
-            f[i] = pdf(x[i]);
-        }
-        Ziggurat { x, f }
-    }
-
-    /// One draw from 64 random bits; the rare slow path draws more from `rng`.
-    #[inline(always)]
-    fn sample(&self, bits: u64, rng: &mut Rng) -> f64 {
-        let i = (bits & 0xff) as usize;
-        // u uniform in [-1, 1): 52 bits into the mantissa of [2, 4), minus 3.
-        let u = f64::from_bits((bits >> 12) | 0x4000_0000_0000_0000) - 3.0;
-        let x = u * self.x[i];
-        if x.abs() < self.x[i + 1] {
-            return x;
-        }
-        self.slow(i, u, x, rng)
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn slow(&self, mut i: usize, mut u: f64, mut x: f64, rng: &mut Rng) -> f64 {
-        loop {
-            if i == 0 {
-                // The tail beyond R (Marsaglia's method).
-                let (mut tx, mut ty) = (1.0f64, 0.0f64);
-                while -2.0 * ty < tx * tx {
-                    tx = open01(rng).ln() / ZIG_R;
-                    ty = open01(rng).ln();
-                }
-                return if u < 0.0 { tx - ZIG_R } else { ZIG_R - tx };
-            }
-            if self.f[i + 1] + (self.f[i] - self.f[i + 1]) * open01(rng) < (-0.5 * x * x).exp() {
-                return x;
-            }
-            let bits = rng.next_u64();
-            i = (bits & 0xff) as usize;
-            u = f64::from_bits((bits >> 12) | 0x4000_0000_0000_0000) - 3.0;
-            x = u * self.x[i];
-            if x.abs() < self.x[i + 1] {
-                return x;
-            }
-        }
-    }
-
-    /// Fill `out` with standard normals, even and odd slots from the two generators.
-    #[inline(always)]
-    fn fill2(&self, g0: &mut Rng, g1: &mut Rng, out: &mut [f64]) {
-        let mut pairs = out.chunks_exact_mut(2);
-        for p in &mut pairs {
-            let (b0, b1) = (g0.next_u64(), g1.next_u64());
-            p[0] = self.sample(b0, g0);
-            p[1] = self.sample(b1, g1);
-        }
-        for v in pairs.into_remainder() {
-            let b = g0.next_u64();
-            *v = self.sample(b, g0);
-        }
-    }
-}
-
-/// Uniform in (0, 1).
-#[inline]
-fn open01(rng: &mut Rng) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ziggurat_gives_standard_normals() {
-        let z = Ziggurat::new();
-        assert!((0..256).all(|i| z.x[i + 1] < z.x[i]) && z.x[255] > 0.0);
-        let (mut g0, mut g1) = (Rng::seed_from_u64(3), Rng::seed_from_u64(4));
-        let n = 2_000_000;
-        let mut v = vec![0.0; n];
-        z.fill2(&mut g0, &mut g1, &mut v);
-        let m = |k: i32| v.iter().map(|x| x.powi(k)).sum::<f64>() / n as f64;
-        let se = 1.0 / (n as f64).sqrt();
-        assert!(m(1).abs() < 5.0 * se, "mean {}", m(1));
-        assert!((m(2) - 1.0).abs() < 5.0 * 2f64.sqrt() * se, "variance {}", m(2));
-        assert!(m(3).abs() < 5.0 * 15f64.sqrt() * se, "skewness {}", m(3));
-        assert!((m(4) - 3.0).abs() < 5.0 * 96f64.sqrt() * se, "kurtosis {}", m(4));
-        // Tail beyond R = 3.654 (P = 2.58e-4) and beyond 1 (P = 0.3173).
-        let p = |t: f64| v.iter().filter(|x| x.abs() > t).count() as f64 / n as f64;
-        assert!((p(ZIG_R) - 2.58e-4).abs() < 5.0 * (2.58e-4 / n as f64).sqrt(), "tail {}", p(ZIG_R));
-        assert!((p(1.0) - 0.317_310_5).abs() < 5.0 * (0.2166 / n as f64).sqrt(), "P(|x|>1) {}", p(1.0));
-    }
-}
-
