@@ -1,6 +1,6 @@
 //! Standard normals in bulk, for the SGD batches (formulas.md section 7 draws a fresh
 //! batch each step: b x d normals, about two thirds of a native step's time at d = 30
-//! and about 40% at d = 100; measured in this session with a throwaway timer).
+//! and about 40% at d = 100, timed on the benchmark machine).
 //!
 //! Two xoshiro256++ generators (seeded from the run's stream) feed a 256-layer
 //! ziggurat (Marsaglia & Tsang 2000, the layout of rand_distr's), inlined so the two
