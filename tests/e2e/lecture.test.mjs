@@ -183,6 +183,12 @@ test("embed mode in an iframe: only the plots and Play/Pause, filling the frame,
   assert.equal(await full.page.locator("#share-text").inputValue(), full.page.url());
   const src = code.match(/src="([^"]+)"/)[1].replace(/&amp;/g, "&");
   const host = await open(env, env.base + "tests/e2e/embed-host.html", { width: 1280, height: 720 });
+  // Let the host's own iframe finish loading first: switching src mid-load aborts its
+  // wasm download, which the harness would (rightly) report as a failed request.
+  await host.page.waitForFunction(() => {
+    const w = document.getElementById("frame").contentWindow;
+    return w.document.body && w.document.body.dataset.sweep === "done";
+  }, null, { timeout: 20000 });
   await host.page.evaluate((s) => { document.getElementById("frame").src = s; }, src);
   await host.page.waitForFunction(() => {
     const w = document.getElementById("frame").contentWindow;
