@@ -198,7 +198,7 @@ impl Activation {
                 };
                 let raw = if self == Activation::Relu {
                     relu
-                } else if k % 2 == 0 {
+                } else if k.is_multiple_of(2) {
                     2.0 * relu
                 } else {
                     0.0
@@ -207,7 +207,7 @@ impl Activation {
                 if k == 0 { scaled - self.mu0() } else { scaled }
             }
             Activation::Tanh => {
-                if k % 2 == 0 {
+                if k.is_multiple_of(2) {
                     0.0
                 } else {
                     let mut he = vec![0.0; k + 1];

@@ -41,6 +41,7 @@ impl Stat {
 
 /// The exact normalised population risk of one curve at width `n` for draw `draw`
 /// of W (generators keyed by `(seed, rho_idx, draw)`).
+#[allow(clippy::too_many_arguments)]
 pub fn exact_point(target: &Target, target_matrix: &DMatrix<f64>, act: Activation, curve: Curve, n: usize, seed: u64, rho_idx: usize, draw: usize) -> Result<f64> {
     let iso = || rf::sample_weights(target, n, WeightLaw::Isotropic, &mut rng::stream(seed, Stream::Weights, rho_idx as u64, draw as u64));
     match curve {

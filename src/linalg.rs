@@ -76,6 +76,8 @@ fn cholesky_quad_form(k: &DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
 fn well_conditioned(diag: impl Iterator<Item = f64>) -> bool {
     let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
     for x in diag {
+        // Written so that NaN fails too.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
         if !(x > 0.0) {
             return false;
         }

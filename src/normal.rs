@@ -59,7 +59,7 @@ struct Ziggurat {
     f: [f64; 257],
 }
 
-const ZIG_R: f64 = 3.654_152_885_361_008_8;
+const ZIG_R: f64 = 3.654_152_885_361_009;
 const ZIG_V: f64 = 0.004_928_673_233_99;
 
 impl Ziggurat {

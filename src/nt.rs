@@ -78,6 +78,8 @@ pub fn nt_risk_mg(delta: &DMatrix<f64>, w: &DMatrix<f64>) -> Result<f64> {
     for _ in 0..500 {
         let ap = op(&p);
         let pap = frob_dot(&p, &ap);
+        // Written so that NaN fails too.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
         if !(pap > 0.0) {
             return Err(Error::Numerical("NT subspace operator is not positive definite".into()));
         }

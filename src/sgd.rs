@@ -101,7 +101,7 @@ impl SgdRun {
             SgdRegime::Nt => DMatrix::zeros(d, n),
             SgdRegime::Nn => DMatrix::zeros(0, 0),
         };
-        let np = (n + 3) / 4 * 4;
+        let np = n.div_ceil(4) * 4;
         let mut wt = vec![0.0; d * np];
         for i in 0..n {
             for k in 0..d {
@@ -344,9 +344,9 @@ impl SgdRun {
         while left > 0 && self.step < self.params.steps {
             self.step_inner();
             left -= 1;
-            if self.step % self.params.record_every == 0 || self.step == self.params.steps {
-                self.record()?;
-            } else if !self.c.is_finite() {
+            // Records as scheduled, and at once when the intercept stops being finite
+            // (the record reports the divergence).
+            if self.step.is_multiple_of(self.params.record_every) || self.step == self.params.steps || !self.c.is_finite() {
                 self.record()?;
             }
         }
@@ -401,7 +401,7 @@ impl SgdRun {
 #[doc(hidden)]
 #[allow(clippy::too_many_arguments)]
 pub fn small_gemm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
-    assert!(np % 4 == 0 && bm.len() >= kd * np && c.len() >= m * np);
+    assert!(np.is_multiple_of(4) && bm.len() >= kd * np && c.len() >= m * np);
     assert!(m == 0 || kd == 0 || a.len() > (m - 1) * a_rs + (kd - 1) * a_cs);
     // Natively, the same loops compiled for the widest vector unit the CPU has
     // (runtime detection, cached by std); wasm and older CPUs take the portable build.
@@ -678,9 +678,9 @@ fn small_gemm_cols<const FMA: bool, const C: usize>(m: usize, kd: usize, np: usi
                 q += 1;
             }
             let mut sum = acc[0];
-            for h in 1..C {
+            for part in &acc[1..] {
                 for l in 0..W {
-                    sum[l] += acc[h][l];
+                    sum[l] += part[l];
                 }
             }
             store(p, &sum);

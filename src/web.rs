@@ -457,7 +457,7 @@ impl Explorer {
                 let (px, py) = to_pixel(&dr.map, p);
                 // A pointer on a dot means that dot, even where a line passes closer.
                 let dist = (px - x).hypot(py - y) - if s.mark == Mark::Dots { DOT_PRIORITY_PX * dr.scale } else { 0.0 };
-                if best.map_or(true, |b| dist < b.0) {
+                if best.is_none_or(|b| dist < b.0) {
                     best = Some((dist, i, p, err));
                 }
             }
@@ -558,7 +558,7 @@ impl Explorer {
             "d": self.d,
             "neurons": self.neurons,
             "tau": finite_or_null(self.sweep.target().tau()),
-            "theory": { "rho": nulls(&self.theory.rho), "curves": theory, "bayes_std_error": self.theory.bayes_se.and_then(|v| finite_or_null(v)) },
+            "theory": { "rho": nulls(&self.theory.rho), "curves": theory, "bayes_std_error": self.theory.bayes_se.and_then(finite_or_null) },
             "sweep": { "rho": nulls(&self.rho), "curves": sweep, "done": self.sweep.done() },
             "sgd": sgd,
             "overlap_random": self.random_overlap(),
