@@ -530,4 +530,9 @@ async function main() {
 main().catch((e) => {
   console.error(e);
   setStatus("The explorer could not start: " + (e && e.message ? e.message : e), true);
+  // Nothing can run: controls that would do nothing are disabled, not left to mislead.
+  if (!ui.explorer) {
+    for (const el of document.querySelectorAll("main button, main input, main select")) el.disabled = true;
+    document.body.dataset.model ||= "qf";
+  }
 });

@@ -8,30 +8,37 @@
 // the plain build, for tests and comparisons. Both builds compute the same
 // numbers to rounding (tests/e2e/explorer.test.mjs compares them).
 
-// (module (func v128.const 0 v128.const 0 v128.const 0 f64x2.relaxed_madd drop))
+// A module of one function () -> () with the given body (no locals).
+const probe = (code) => {
+  const body = [0x00, ...code, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+    0x01, 0x04, 0x01, 0x60, 0x00, 0x00,             // type section: () -> ()
+    0x03, 0x02, 0x01, 0x00,                         // function section: one function of type 0
+    0x0a, body.length + 2, 0x01, body.length, ...body, // code section
+  ]);
+};
 const V128_ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)];
-const BODY = [0x00, ...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x87, 0x02, 0x1a, 0x0b];
-const RELAXED_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00,             // type section: () -> ()
-  0x03, 0x02, 0x01, 0x00,                         // function section: one function of type 0
-  0x0a, BODY.length + 2, 0x01, BODY.length, ...BODY, // code section
-]);
+// v128.const 0 drop
+const SIMD_PROBE = probe([...V128_ZERO, 0x1a]);
+// v128.const 0 v128.const 0 v128.const 0 f64x2.relaxed_madd drop
+const RELAXED_PROBE = probe([...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x87, 0x02, 0x1a]);
+const validates = (bytes) => { try { return WebAssembly.validate(bytes); } catch { return false; } };
 
 export const BUILDS = { relaxed: "./pkg-relaxed/lazy_training.js", simd128: "./pkg/lazy_training.js" };
 
 /** "relaxed" when this engine validates relaxed SIMD (and `asked` is not "simd128"), else "simd128". */
 export function pickBuild(asked) {
   if (asked === "simd128") return asked;
-  try {
-    return WebAssembly.validate(RELAXED_PROBE) ? "relaxed" : "simd128";
-  } catch {
-    return "simd128";
-  }
+  return validates(RELAXED_PROBE) ? "relaxed" : "simd128";
 }
 
-/** Import and initialise the chosen build: { build, module }. */
+/** Import and initialise the chosen build: { build, module }. Rejects with a message a
+ *  person can act on when this browser has no WebAssembly SIMD at all. */
 export async function loadWasm(search = location.search) {
+  if (typeof WebAssembly !== "object" || !validates(SIMD_PROBE)) {
+    throw new Error("this browser has no WebAssembly SIMD, which the explorer needs: use Chrome or Edge 91+, Firefox 89+ or Safari 16.4+");
+  }
   const build = pickBuild(new URLSearchParams(search).get("wasm"));
   const module = await import(BUILDS[build]);
   await module.default();

@@ -217,3 +217,18 @@ test("the relaxed-SIMD and plain builds load as chosen and show the same numbers
     assert.ok(worst <= 1e-9, `relaxed and plain builds differ by ${worst}`);
   }
 });
+
+// A browser without WebAssembly SIMD (simulated: WebAssembly.validate says no) gets a
+// message naming what is missing and which browsers have it, not a blank page.
+test("without WebAssembly SIMD the page says what is missing", async () => {
+  const { page, context } = await openWith(env, base, { width: 1280, height: 900 }, 1, () => { WebAssembly.validate = () => false; });
+  await page.waitForFunction(() => /could not start/.test(document.getElementById("status").textContent), null, { timeout: 10000 });
+  const status = await page.locator("#status").textContent();
+  assert.match(status, /no WebAssembly SIMD.*Chrome or Edge 91\+, Firefox 89\+ or Safari 16\.4\+/);
+  assert.equal(await page.locator("#status").evaluate((el) => el.classList.contains("bad")), true);
+  assert.equal(await page.evaluate(() => window.lazyExplorer.wasmBuild), null, "no build was loaded");
+  assert.equal(await page.getByRole("button", { name: "Play" }).isDisabled(), true, "controls that cannot work are disabled");
+  assert.equal(await page.locator("#d").isDisabled(), true);
+  await page.screenshot({ path: path.join(OUT, "no-simd.png") });
+  await context.close();
+});
