@@ -12,7 +12,8 @@
 //! allocates nothing (tests/alloc.rs counts). The weights live transposed and
 //! zero-padded to a multiple of 4 columns while training (`wt`, d x np, rows
 //! contiguous), so both products are contiguous axpys over the neurons; zero columns
-//! stay exactly zero under every update. `w` (d x N) is refreshed from `wt` after each
+//! stay exactly zero under every update. The batch's normals come from
+//! [`crate::normal`]. `w` (d x N) is refreshed from `wt` after each
 //! public `step` and `advance` and before each record. The run works in the eigenbasis of
 //! B or Delta (exact in law, see `model`). At each record it stores the exact
 //! population risk of the current `(M, c)` (`nn::quadratic_predictor_risk`), which is
@@ -395,9 +396,11 @@ impl SgdRun {
 ///
 /// `A` is m x kd with element (p, q) at `a[p * a_rs + q * a_cs]` (so a transpose is a
 /// change of strides), `Bm` is kd x np and `C` m x np, both row-major with `np` a
-/// multiple of 4. Register-blocked: one row of C by 16 (then 8, 4) columns is
-/// accumulated over q in a fixed-size array that LLVM keeps in vector registers (SSE2,
-/// AVX2 or AVX-512 natively, chosen at run time; simd128 in wasm).
+/// multiple of 4. Register-blocked, with the kernel chosen for the machine: AVX-512
+/// (6 rows x 16 columns of C in twelve zmm accumulators, masked for the last 8 or 4
+/// columns) or AVX2/FMA natively, picked at run time; 4 rows x 4 columns of `f64x2`
+/// in wasm with simd128; portable loops elsewhere. `gemm_kernels` lists them for the
+/// tests.
 #[doc(hidden)]
 #[allow(clippy::too_many_arguments)]
 pub fn small_gemm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
@@ -422,10 +425,10 @@ pub fn small_gemm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: 
     small_gemm_body::<false, 1>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate)
 }
 
-/// The wasm kernel: 128-bit lanes (f64x2), so a block is 4 columns (two v128) by 4
-/// rows of C: eight accumulators, which fit the 16 vector registers engines map wasm
-/// SIMD onto (measured in Node against 8 x 2, 8 x 3 and 8 x 1 blocks: this or 8 x 2
-/// fastest, 8 x 1 slowest). With the relaxed-simd feature (the page's second build,
+/// The wasm kernel: 128-bit lanes (f64x2), so a block is 4 rows by 4 columns (two
+/// v128) of C: eight accumulators, which fit the 16 vector registers engines map wasm
+/// SIMD onto. Measured in Node (d = 30 steps) against blocks of 1, 2 and 3 rows x 8
+/// columns and 5 and 6 rows x 4 columns: none faster, 1 x 8 and 6 x 4 slower. With the relaxed-simd feature (the page's second build,
 /// for engines that have it) the multiply-add is `f64x2.relaxed_madd`, a fused
 /// multiply-add where the CPU has one; otherwise a multiply and an add.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
