@@ -3,7 +3,7 @@
 //! The science engine of the lazy-training explorer: everything needed to reproduce
 //! "Limitations of Lazy Training of Two-layers Neural Networks" (Ghorbani, Mei,
 //! Misiakiewicz, Montanari, NeurIPS 2019). Pure Rust: it runs natively (tests, the
-//! `lazy-training` command line) and in wasm (the page, through [`web`]).
+//! `lazy-training` command line) and in wasm (the page, through the `web` module, built for wasm32 only).
 //!
 //! | module | what |
 //! |---|---|
