@@ -17,7 +17,8 @@ import { start, ROOT } from "../tests/e2e/harness.mjs";
 
 // The e2e tests' harness: a static server on the repository root and /usr/bin/chromium.
 let env = null, base;
-const benchPages = {}, nodeWasm = {};
+const benchPages = {};
+let nodeWasm = null; // www/pkg loaded in this Node process
 
 async function getBrowser() {
   if (!env) {
@@ -40,14 +41,12 @@ async function chromiumSgd(c) {
 }
 
 async function nodeSgd(c) {
-  const pkg = "www/pkg";
-  if (!nodeWasm[pkg]) {
-    const mod = await import(path.join(ROOT, pkg, "lazy_training.js"));
-    mod.initSync({ module: fs.readFileSync(path.join(ROOT, pkg, "lazy_training_bg.wasm")) });
-    nodeWasm[pkg] = mod;
+  if (!nodeWasm) {
+    nodeWasm = await import(path.join(ROOT, "www/pkg/lazy_training.js"));
+    nodeWasm.initSync({ module: fs.readFileSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm")) });
   }
   const big = c.steps + Math.floor(c.steps / 10) + 10; // within the page's work cap
-  const ex = new nodeWasm[pkg].Explorer({ model: "qf", d: c.d, neurons: c.n, batch: c.batch, regimes: "nn", steps: big, record_every: big, rho_points: 1, draws: 1, seed: 1 });
+  const ex = new nodeWasm.Explorer({ model: "qf", d: c.d, neurons: c.n, batch: c.batch, regimes: "nn", steps: big, record_every: big, rho_points: 1, draws: 1, seed: 1 });
   ex.advanceSgdSteps(Math.max(1, Math.floor(c.steps / 10)));
   const t = performance.now();
   ex.advanceSgdSteps(c.steps);

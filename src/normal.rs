@@ -79,13 +79,20 @@ impl Ziggurat {
         Ziggurat { x, f }
     }
 
+    /// The layer `i`, `u` uniform in [-1, 1) and the candidate `x = u x_i` that 64
+    /// random bits give.
+    #[inline(always)]
+    fn candidate(&self, bits: u64) -> (usize, f64, f64) {
+        let i = (bits & 0xff) as usize;
+        // u: 52 bits into the mantissa of [2, 4), minus 3.
+        let u = f64::from_bits((bits >> 12) | 0x4000_0000_0000_0000) - 3.0;
+        (i, u, u * self.x[i])
+    }
+
     /// One draw from 64 random bits; the rare slow path draws more from `rng`.
     #[inline(always)]
     fn sample(&self, bits: u64, rng: &mut Rng) -> f64 {
-        let i = (bits & 0xff) as usize;
-        // u uniform in [-1, 1): 52 bits into the mantissa of [2, 4), minus 3.
-        let u = f64::from_bits((bits >> 12) | 0x4000_0000_0000_0000) - 3.0;
-        let x = u * self.x[i];
+        let (i, u, x) = self.candidate(bits);
         if x.abs() < self.x[i + 1] {
             return x;
         }
@@ -108,10 +115,7 @@ impl Ziggurat {
             if self.f[i + 1] + (self.f[i] - self.f[i + 1]) * open01(rng) < (-0.5 * x * x).exp() {
                 return x;
             }
-            let bits = rng.next_u64();
-            i = (bits & 0xff) as usize;
-            u = f64::from_bits((bits >> 12) | 0x4000_0000_0000_0000) - 3.0;
-            x = u * self.x[i];
+            (i, u, x) = self.candidate(rng.next_u64());
             if x.abs() < self.x[i + 1] {
                 return x;
             }

@@ -422,15 +422,16 @@ pub fn small_gemm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: 
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     return small_gemm_wasm(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate);
     #[allow(unreachable_code)]
-    small_gemm_body::<false, 1>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate)
+    small_gemm_body::<false>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate)
 }
 
 /// The wasm kernel: 128-bit lanes (f64x2), so a block is 4 rows by 4 columns (two
 /// v128) of C: eight accumulators, which fit the 16 vector registers engines map wasm
 /// SIMD onto. Measured in Node (d = 30 steps) against blocks of 1, 2 and 3 rows x 8
-/// columns and 5 and 6 rows x 4 columns: none faster, 1 x 8 and 6 x 4 slower. With the relaxed-simd feature (the page's second build,
-/// for engines that have it) the multiply-add is `f64x2.relaxed_madd`, a fused
-/// multiply-add where the CPU has one; otherwise a multiply and an add.
+/// columns and 5 and 6 rows x 4 columns: none faster, 1 x 8 and 6 x 4 slower. With the
+/// relaxed-simd feature (the page's second build, for engines that have it) the
+/// multiply-add is `f64x2.relaxed_madd`, a fused multiply-add where the CPU has one;
+/// otherwise a multiply and an add.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[allow(clippy::too_many_arguments)]
 fn small_gemm_wasm(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
@@ -501,7 +502,7 @@ pub type GemmKernel = fn(usize, usize, usize, &[f64], usize, usize, &[f64], &mut
 /// (tests/kernels/mod.rs checks each against the triple loop, natively and in wasm).
 #[doc(hidden)]
 pub fn gemm_kernels() -> Vec<(&'static str, GemmKernel)> {
-    let mut k: Vec<(&'static str, GemmKernel)> = vec![("dispatch", small_gemm), ("portable", |m, kd, np, a, rs, cs, bm, c, al, acc| small_gemm_body::<false, 1>(m, kd, np, a, rs, cs, bm, c, al, acc))];
+    let mut k: Vec<(&'static str, GemmKernel)> = vec![("dispatch", small_gemm), ("portable", |m, kd, np, a, rs, cs, bm, c, al, acc| small_gemm_body::<false>(m, kd, np, a, rs, cs, bm, c, al, acc))];
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
@@ -607,30 +608,26 @@ unsafe fn avx512_kernel<const R: usize, const V: usize>(kd: usize, np: usize, a:
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]
 unsafe fn small_gemm_avx2(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
-    small_gemm_body::<true, 1>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate)
+    small_gemm_body::<true>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate)
 }
 
+/// The portable loops (AVX2/FMA when compiled with `FMA`): one row of C by 16, then 8,
+/// then 4 columns, accumulated over q in a fixed-size array that LLVM keeps in vector
+/// registers.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn small_gemm_body<const FMA: bool, const C: usize>(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
-    small_gemm_cols::<FMA, C>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, 0)
-}
-
-/// The generic loops for the columns from `start` on.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn small_gemm_cols<const FMA: bool, const C: usize>(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool, start: usize) {
-    let mut i0 = start;
+fn small_gemm_body<const FMA: bool>(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool) {
+    let mut i0 = 0;
     while i0 + 16 <= np {
-        block::<16, FMA, C>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
+        block::<16, FMA>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
         i0 += 16;
     }
     while i0 + 8 <= np {
-        block::<8, FMA, C>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
+        block::<8, FMA>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
         i0 += 8;
     }
     if i0 < np {
-        block::<4, FMA, C>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
+        block::<4, FMA>(m, kd, np, a, a_rs, a_cs, bm, c, alpha, accumulate, i0);
     }
 
     #[inline(always)]
@@ -647,7 +644,7 @@ fn small_gemm_cols<const FMA: bool, const C: usize>(m: usize, kd: usize, np: usi
 
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
-    fn block<const W: usize, const FMA: bool, const C: usize>(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool, i0: usize) {
+    fn block<const W: usize, const FMA: bool>(m: usize, kd: usize, np: usize, a: &[f64], a_rs: usize, a_cs: usize, bm: &[f64], c: &mut [f64], alpha: f64, accumulate: bool, i0: usize) {
         let mut store = |p: usize, acc: &[f64; W]| {
             let out: &mut [f64; W] = (&mut c[p * np + i0..p * np + i0 + W]).try_into().unwrap();
             if accumulate {
@@ -660,33 +657,15 @@ fn small_gemm_cols<const FMA: bool, const C: usize>(m: usize, kd: usize, np: usi
                 }
             }
         };
-        // Two partial sums (even and odd q) per row, four with AVX-512: enough
-        // independent chains to cover the FMA latency.
         for p in 0..m {
-            let mut acc = [[0.0; W]; C];
+            let mut acc = [0.0; W];
             let r0 = p * a_rs;
-            let mut q = 0;
-            while q + C <= kd {
-                for (h, acc) in acc.iter_mut().enumerate() {
-                    // SAFETY: the asserts of `small_gemm` bound every index: p < m, q + h < kd, i0 + W <= np.
-                    let (x0, brow) = unsafe { (*a.get_unchecked(r0 + (q + h) * a_cs), &*(bm.as_ptr().add((q + h) * np + i0) as *const [f64; W])) };
-                    fma_row::<W, FMA>(acc, x0, brow);
-                }
-                q += C;
+            for q in 0..kd {
+                // SAFETY: the asserts of `small_gemm` bound every index: p < m, q < kd, i0 + W <= np.
+                let (x0, brow) = unsafe { (*a.get_unchecked(r0 + q * a_cs), &*(bm.as_ptr().add(q * np + i0) as *const [f64; W])) };
+                fma_row::<W, FMA>(&mut acc, x0, brow);
             }
-            while q < kd {
-                let x0 = a[r0 + q * a_cs];
-                let brow: &[f64; W] = (&bm[q * np + i0..q * np + i0 + W]).try_into().unwrap();
-                fma_row::<W, FMA>(&mut acc[0], x0, brow);
-                q += 1;
-            }
-            let mut sum = acc[0];
-            for part in &acc[1..] {
-                for l in 0..W {
-                    sum[l] += part[l];
-                }
-            }
-            store(p, &sum);
+            store(p, &acc);
         }
     }
 }

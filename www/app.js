@@ -22,7 +22,6 @@ const FALLBACK = { rho: ["rho_min", "rho_max", "rho_points"], rho_min: ["rho_min
 let Explorer = null;   // the wasm class, once www/wasm.js has loaded a build
 
 const ui = {
-  wasmBuild: null,     // which build runs: "relaxed" (relaxed-simd) or "simd128"
   explorer: null,      // the last good Explorer (its plots stay on screen on error)
   state: null,         // the state it was built from
   view: { embed: false, hide: [] },
@@ -469,8 +468,7 @@ function applyView() {
 async function main() {
   const wasm = await loadWasm();
   Explorer = wasm.module.Explorer;
-  ui.wasmBuild = wasm.build;
-  document.body.dataset.wasm = wasm.build;
+  document.body.dataset.wasm = wasm.build; // which build runs: "relaxed" or "simd128"
   $("wasm-build").textContent = wasm.build === "relaxed" ? " (SIMD with fused multiply-add)" : " (SIMD)";
   ui.timings.wasm = performance.now();
   // View options may come in the query (?embed=1) or the hash.

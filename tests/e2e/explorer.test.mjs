@@ -226,7 +226,7 @@ test("without WebAssembly SIMD the page says what is missing", async () => {
   const status = await page.locator("#status").textContent();
   assert.match(status, /no WebAssembly SIMD.*Chrome or Edge 91\+, Firefox 89\+ or Safari 16\.4\+/);
   assert.equal(await page.locator("#status").evaluate((el) => el.classList.contains("bad")), true);
-  assert.equal(await page.evaluate(() => window.lazyExplorer.wasmBuild), null, "no build was loaded");
+  assert.equal(await page.evaluate(() => document.body.dataset.wasm), undefined, "no build was loaded");
   assert.equal(await page.getByRole("button", { name: "Play" }).isDisabled(), true, "controls that cannot work are disabled");
   assert.equal(await page.locator("#d").isDisabled(), true);
   await page.screenshot({ path: path.join(OUT, "no-simd.png") });
