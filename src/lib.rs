@@ -13,6 +13,7 @@
 //! | [`fit`] | finite-n ridge fits scored on fresh samples |
 //! | [`theory`] | Theorems 1-6 and the Bayes error |
 //! | [`sgd`] | one-pass SGD as a step-wise state machine |
+//! | [`linalg`] | dense solves; [`linalg::gemm`], the SGD step's matrix-product kernels |
 //! | [`normal`] | standard normals in bulk for the SGD batches (ziggurat, two interleaved xoshiro256++ generators) |
 //! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
 //! | [`settings`] | the page's settings (URL or controls) parsed into checked configs |
