@@ -42,7 +42,7 @@ impl FromStr for Activation {
             "tanh" => Ok(Activation::Tanh),
             _ => Err(Error::invalid(
                 "activation",
-                format!("unknown activation {:?}; use quadratic, relu, abs or tanh", crate::model::clip(s)),
+                format!("unknown activation {:?}; use quadratic, relu, abs or tanh", crate::error::clip(s)),
             )),
         }
     }

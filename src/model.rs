@@ -13,7 +13,9 @@
 //! SGD may simulate in the eigenbasis ([`Target::sample_eigenbasis`]); sample-based
 //! fits use the rotated frame ([`Target::sample`]).
 
+pub(crate) use crate::error::clip;
 use crate::error::{Error, Result};
+use crate::limits::MAX_D;
 use crate::linalg;
 use crate::rng::{self, Rng, Stream};
 use nalgebra::DMatrix;
@@ -66,10 +68,9 @@ pub enum Spectrum {
     Values(Vec<f64>),
 }
 
-/// Shorten user text quoted back in an error message.
-pub(crate) fn clip(s: &str) -> String {
-    let t: String = s.chars().take(40).collect();
-    if t.len() < s.len() { format!("{t}...") } else { t }
+/// The width of a sweep point: `N = floor(rho d + 1/2)` (formulas.md section 1).
+pub fn neurons(rho: f64, d: usize) -> usize {
+    (rho * d as f64 + 0.5).floor() as usize
 }
 
 /// Parse eigenvalues written one per line, or separated by commas, spaces or semicolons.
@@ -81,8 +82,8 @@ pub fn parse_values(text: &str) -> std::result::Result<Vec<f64>, String> {
             return Err(format!("{tok} is not a finite number"));
         }
         out.push(v);
-        if out.len() > crate::params::MAX_D {
-            return Err(format!("more than {} values (d is at most {})", crate::params::MAX_D, crate::params::MAX_D));
+        if out.len() > MAX_D {
+            return Err(format!("more than {MAX_D} values (d is at most {MAX_D})"));
         }
     }
     if out.is_empty() {
