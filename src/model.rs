@@ -8,6 +8,9 @@
 //!   {2, 1.5, 1}/sqrt(d)), `file:PATH` / `list:..` (as given; |delta_i| < 1 so both
 //!   covariances are positive definite).
 //!
+//! Spectra are parsed from text only: the command line reads a `file:PATH` and hands
+//! its text to [`Spectrum::from_file_text`]; the page cannot name files at all.
+//!
 //! `O` is the identity, or a Haar rotation when `rotate` is set. Every risk of the
 //! crate is invariant under `O` (x is isotropic, W's law is rotation invariant), so
 //! SGD may simulate in the eigenbasis ([`Target::sample_eigenbasis`]); sample-based
@@ -97,11 +100,10 @@ impl FromStr for Spectrum {
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim();
         let lower = t.to_ascii_lowercase();
-        if let Some(path) = t.strip_prefix("file:") {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::File { path: clip(path), message: e.to_string() })?;
-            let v = parse_values(&text).map_err(|m| Error::File { path: clip(path), message: m })?;
-            return Ok(Spectrum::Values(v));
+        if t.starts_with("file:") {
+            // Files are read at the edges: the command line reads the file and passes
+            // its text to `Spectrum::from_file_text`.
+            return Err(Error::invalid("spectrum", "file:PATH is read by the command line only; give the values here as list:a,b,.."));
         }
         if let Some(list) = t.strip_prefix("list:") {
             let v = parse_values(list).map_err(|m| Error::invalid("spectrum", format!("list: {m}")))?;
@@ -120,6 +122,16 @@ impl FromStr for Spectrum {
                 format!("unknown spectrum {:?}; use exp, flat, spiked:K, paper (mg), list:a,b,.. or file:PATH", clip(t)),
             )),
         }
+    }
+}
+
+impl Spectrum {
+    /// The spectrum of a `file:PATH` argument from the file's text (read by the caller):
+    /// values one per line or separated by commas, spaces or semicolons. Errors name
+    /// the file.
+    pub fn from_file_text(path: &str, text: &str) -> Result<Spectrum> {
+        let v = parse_values(text).map_err(|m| Error::File { path: clip(path), message: m })?;
+        Ok(Spectrum::Values(v))
     }
 }
 
