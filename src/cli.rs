@@ -76,7 +76,7 @@ impl ModelArgs {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Theory curves (formulas.md section 5) at the given rho = N/d.
+    /// Theory curves (docs/maths.md section 5) at the given rho = N/d.
     Theory {
         #[command(flatten)]
         model: ModelArgs,

@@ -22,7 +22,7 @@
 //! | [`plot`] | the figures, drawn on any plotters backend |
 //! | [`cli`] | the `lazy-training` command line (feature `cli`) |
 //!
-//! Conventions are those of `formulas.md`: risks are normalised so the trivial
+//! Conventions are those of docs/maths.md: risks are normalised so the trivial
 //! predictor has risk 1, Hermite coefficients are not divided by k!.
 
 pub mod activation;

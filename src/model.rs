@@ -1,4 +1,4 @@
-//! The two data models of the paper (formulas.md section 2).
+//! The two data models of the paper (docs/maths.md section 2).
 //!
 //! * **qf** (eq. 8): `x ~ N(0, I_d)`, `y = <x,Bx> - tr B`, `B = O diag(g) O^T` PSD.
 //!   Spectra: `exp` (i.i.d. Exp(1), the paper's), `flat` (B = I, NT's worst case),
@@ -71,7 +71,7 @@ pub enum Spectrum {
     Values(Vec<f64>),
 }
 
-/// The width of a sweep point: `N = floor(rho d + 1/2)` (formulas.md section 1).
+/// The width of a sweep point: `N = floor(rho d + 1/2)` (docs/maths.md section 1).
 pub fn neurons(rho: f64, d: usize) -> usize {
     (rho * d as f64 + 0.5).floor() as usize
 }

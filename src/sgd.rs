@@ -1,4 +1,4 @@
-//! One-pass SGD (sec. 2.3, formulas.md section 7) as a step-wise state machine.
+//! One-pass SGD (sec. 2.3, docs/maths.md section 7) as a step-wise state machine.
 //!
 //! Each step draws a fresh batch of b samples, so steps x b is the sample count. The
 //! step size is `eps = eta / d`. Per sample, with `r = y - f(x)`:
@@ -230,7 +230,7 @@ impl SgdRun {
         self.sync();
     }
 
-    /// A fresh batch in the eigenbasis of the target (formulas.md section 2; the same
+    /// A fresh batch in the eigenbasis of the target (docs/maths.md section 2; the same
     /// law as `Target::sample_eigenbasis`): rows of `x`, labels in `y`.
     #[inline]
     fn sample_batch(&mut self) {

@@ -1,4 +1,4 @@
-//! Asymptotic theory (d -> infinity), formulas.md section 5, evaluated with the
+//! Asymptotic theory (d -> infinity), docs/maths.md section 5, evaluated with the
 //! empirical spectrum of the drawn target at finite d.
 //!
 //! * RF, general sigma: Theorem 1, psi from eq. (9), risk eq. (10); isotropic
