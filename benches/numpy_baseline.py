@@ -1,7 +1,7 @@
 """numpy side of `make bench`: the same work as the Rust core, written as a competent
 numpy user would (vectorised, BLAS-backed, default BLAS threads).
 
-  numpy_baseline.py sgd <d> <N> <batch> <steps>   qf NN one-pass SGD (formulas.md sec. 7)
+  numpy_baseline.py sgd <d> <N> <batch> <steps>   qf NN one-pass SGD (docs/maths.md section 7)
   numpy_baseline.py exact <d> [draws]             exact qf RF (isotropic) + NT risks (sec. 4)
                                                   over rho in {0.1,..,10}
 

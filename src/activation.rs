@@ -1,7 +1,7 @@
 //! Activations, their Hermite coefficients and the bivariate Gaussian kernel.
 //!
 //! Hermite polynomials are the probabilists' (`He_0 = 1, He_1 = u, He_2 = u^2 - 1`)
-//! and `lambda_k = E[sigma(G) He_k(G)]`, NOT divided by k! (formulas.md section 1).
+//! and `lambda_k = E[sigma(G) He_k(G)]`, NOT divided by k! (docs/maths.md section 1).
 //! Activations are *centred*: `sigma(u) = raw(u) - E raw(G)`, so `lambda_0 = 0` as
 //! Theorems 1 and 4 assume; for the quadratic this gives the paper's `u^2 - 1`.
 //!
@@ -42,7 +42,7 @@ impl FromStr for Activation {
             "tanh" => Ok(Activation::Tanh),
             _ => Err(Error::invalid(
                 "activation",
-                format!("unknown activation {:?}; use quadratic, relu, abs or tanh", crate::model::clip(s)),
+                format!("unknown activation {:?}; use quadratic, relu, abs or tanh", crate::error::clip(s)),
             )),
         }
     }

@@ -60,7 +60,14 @@ impl ModelArgs {
     fn params(&self) -> Result<ModelParams, Error> {
         let kind: ModelKind = self.model.parse()?;
         let spectrum = match &self.spectrum {
-            Some(s) => s.parse::<Spectrum>()?,
+            Some(s) => match s.trim().strip_prefix("file:") {
+                // The core parses text only: the file is read here.
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|e| Error::File { path: crate::error::clip(path), message: e.to_string() })?;
+                    Spectrum::from_file_text(path, &text)?
+                }
+                None => s.parse::<Spectrum>()?,
+            },
             None => Spectrum::default_for(kind),
         };
         Ok(ModelParams { kind, d: self.d, spectrum, rotate: self.rotate, seed: self.seed })
@@ -69,7 +76,7 @@ impl ModelArgs {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Theory curves (formulas.md section 5) at the given rho = N/d.
+    /// Theory curves (docs/maths.md section 5) at the given rho = N/d.
     Theory {
         #[command(flatten)]
         model: ModelArgs,

@@ -24,6 +24,12 @@ fn describe_risk(r: f64) -> String {
     if r.is_finite() { format!("the risk grew to {r:.3e}") } else { "the risk overflowed".to_string() }
 }
 
+/// Shorten user text quoted back in an error message (at most 40 characters, then "...").
+pub(crate) fn clip(s: &str) -> String {
+    let t: String = s.chars().take(40).collect();
+    if t.len() < s.len() { format!("{t}...") } else { t }
+}
+
 impl Error {
     /// Shorthand for [`Error::Invalid`].
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {

@@ -13,6 +13,8 @@
 //! | [`fit`] | finite-n ridge fits scored on fresh samples |
 //! | [`theory`] | Theorems 1-6 and the Bayes error |
 //! | [`sgd`] | one-pass SGD as a step-wise state machine |
+//! | [`linalg`] | dense solves; [`linalg::gemm`], the SGD step's matrix-product kernels |
+//! | [`limits`] | the size caps of the command line and the page |
 //! | [`normal`] | standard normals in bulk for the SGD batches (ziggurat, two interleaved xoshiro256++ generators) |
 //! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
 //! | [`settings`] | the page's settings (URL or controls) parsed into checked configs |
@@ -20,7 +22,7 @@
 //! | [`plot`] | the figures, drawn on any plotters backend |
 //! | [`cli`] | the `lazy-training` command line (feature `cli`) |
 //!
-//! Conventions are those of `formulas.md`: risks are normalised so the trivial
+//! Conventions are those of docs/maths.md: risks are normalised so the trivial
 //! predictor has risk 1, Hermite coefficients are not divided by k!.
 
 pub mod activation;
@@ -29,6 +31,7 @@ pub mod cli;
 pub mod error;
 pub mod experiment;
 pub mod fit;
+pub mod limits;
 pub mod linalg;
 pub mod model;
 pub mod nn;

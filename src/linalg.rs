@@ -4,6 +4,11 @@
 //! when K is singular or ill-conditioned), orthonormal bases of span(W), Haar rotations
 //! and checked symmetric eigendecompositions. No function here panics on user data:
 //! failures come back as [`Error::Numerical`].
+//!
+//! [`gemm`]: the small matrix products of an SGD step, with one kernel per instruction
+//! set (portable, x86-64 AVX2/AVX-512, wasm simd128) behind one typed call.
+
+pub mod gemm;
 
 use crate::error::{Error, Result};
 use crate::rng::{self, Rng};

@@ -1,4 +1,4 @@
-//! The two data models of the paper (formulas.md section 2).
+//! The two data models of the paper (docs/maths.md section 2).
 //!
 //! * **qf** (eq. 8): `x ~ N(0, I_d)`, `y = <x,Bx> - tr B`, `B = O diag(g) O^T` PSD.
 //!   Spectra: `exp` (i.i.d. Exp(1), the paper's), `flat` (B = I, NT's worst case),
@@ -8,12 +8,17 @@
 //!   {2, 1.5, 1}/sqrt(d)), `file:PATH` / `list:..` (as given; |delta_i| < 1 so both
 //!   covariances are positive definite).
 //!
+//! Spectra are parsed from text only: the command line reads a `file:PATH` and hands
+//! its text to [`Spectrum::from_file_text`]; the page cannot name files at all.
+//!
 //! `O` is the identity, or a Haar rotation when `rotate` is set. Every risk of the
 //! crate is invariant under `O` (x is isotropic, W's law is rotation invariant), so
 //! SGD may simulate in the eigenbasis ([`Target::sample_eigenbasis`]); sample-based
 //! fits use the rotated frame ([`Target::sample`]).
 
+pub(crate) use crate::error::clip;
 use crate::error::{Error, Result};
+use crate::limits::MAX_D;
 use crate::linalg;
 use crate::rng::{self, Rng, Stream};
 use nalgebra::DMatrix;
@@ -66,10 +71,9 @@ pub enum Spectrum {
     Values(Vec<f64>),
 }
 
-/// Shorten user text quoted back in an error message.
-pub(crate) fn clip(s: &str) -> String {
-    let t: String = s.chars().take(40).collect();
-    if t.len() < s.len() { format!("{t}...") } else { t }
+/// The width of a sweep point: `N = floor(rho d + 1/2)` (docs/maths.md section 1).
+pub fn neurons(rho: f64, d: usize) -> usize {
+    (rho * d as f64 + 0.5).floor() as usize
 }
 
 /// Parse eigenvalues written one per line, or separated by commas, spaces or semicolons.
@@ -81,8 +85,8 @@ pub fn parse_values(text: &str) -> std::result::Result<Vec<f64>, String> {
             return Err(format!("{tok} is not a finite number"));
         }
         out.push(v);
-        if out.len() > crate::params::MAX_D {
-            return Err(format!("more than {} values (d is at most {})", crate::params::MAX_D, crate::params::MAX_D));
+        if out.len() > MAX_D {
+            return Err(format!("more than {MAX_D} values (d is at most {MAX_D})"));
         }
     }
     if out.is_empty() {
@@ -96,11 +100,10 @@ impl FromStr for Spectrum {
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim();
         let lower = t.to_ascii_lowercase();
-        if let Some(path) = t.strip_prefix("file:") {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::File { path: clip(path), message: e.to_string() })?;
-            let v = parse_values(&text).map_err(|m| Error::File { path: clip(path), message: m })?;
-            return Ok(Spectrum::Values(v));
+        if t.starts_with("file:") {
+            // Files are read at the edges: the command line reads the file and passes
+            // its text to `Spectrum::from_file_text`.
+            return Err(Error::invalid("spectrum", "file:PATH is read by the command line only; give the values here as list:a,b,.."));
         }
         if let Some(list) = t.strip_prefix("list:") {
             let v = parse_values(list).map_err(|m| Error::invalid("spectrum", format!("list: {m}")))?;
@@ -119,6 +122,16 @@ impl FromStr for Spectrum {
                 format!("unknown spectrum {:?}; use exp, flat, spiked:K, paper (mg), list:a,b,.. or file:PATH", clip(t)),
             )),
         }
+    }
+}
+
+impl Spectrum {
+    /// The spectrum of a `file:PATH` argument from the file's text (read by the caller):
+    /// values one per line or separated by commas, spaces or semicolons. Errors name
+    /// the file.
+    pub fn from_file_text(path: &str, text: &str) -> Result<Spectrum> {
+        let v = parse_values(text).map_err(|m| Error::File { path: clip(path), message: m })?;
+        Ok(Spectrum::Values(v))
     }
 }
 

@@ -1,5 +1,5 @@
 //! Fully trained networks (sec. 2.3 and 3.3) and the population risk of any quadratic
-//! predictor `f(x) = <x,Mx> + c` (formulas.md section 4), which all NN and NT states
+//! predictor `f(x) = <x,Mx> + c` (docs/maths.md section 4), which all NN and NT states
 //! reduce to: qf NN has `M = W W^T`, mg NN `M = W diag(a) W^T`, NT `M = W A^T + A W^T`.
 //!
 //! * qf: `R = [2||B - M||_F^2 + (tr M + c)^2] / (2||B||_F^2)`.

@@ -1,4 +1,4 @@
-//! Standard normals in bulk, for the SGD batches (formulas.md section 7 draws a fresh
+//! Standard normals in bulk, for the SGD batches (docs/maths.md section 7 draws a fresh
 //! batch each step: b x d normals, about two thirds of a native step's time at d = 30
 //! and about 40% at d = 100, timed on the benchmark machine).
 //!

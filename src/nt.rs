@@ -1,6 +1,6 @@
 //! Neural tangent (eq. 3): `f(x) = c + sum_i sigma'(<w_i,x>) <a_i,x>`. For `sigma = u^2`
 //! this is `c + <x,Mx>` with `M = W A^T + A W^T`: exactly the symmetric M with
-//! `P M P = 0`, P the projection onto span(W)^perp (formulas.md section 3).
+//! `P M P = 0`, P the projection onto span(W)^perp (docs/maths.md section 3).
 //!
 //! Exact population risks for a given W (section 4):
 //! * qf: `2||P B P||_F^2 / (2||B||_F^2)`, from one QR of W.

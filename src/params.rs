@@ -5,66 +5,10 @@
 //! [`Limits`] so a browser tab never takes on more than it can finish).
 
 use crate::activation::Activation;
-use crate::error::{Error, Result};
-use crate::model::{ModelKind, Spectrum, Target};
-use crate::theory::neurons;
+use crate::error::{clip, Error, Result};
+use crate::model::{neurons, ModelKind, Spectrum, Target};
 
-/// Largest dimension anywhere (the CLI's bound; the page uses [`Limits::web`]).
-pub const MAX_D: usize = 2000;
-
-/// Size caps that keep memory and work bounded.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    pub max_d: usize,
-    /// Largest width N in a sweep (the RF kernel is N x N).
-    pub max_sweep_neurons: usize,
-    pub max_draws: usize,
-    pub max_rho_points: usize,
-    pub max_sgd_neurons: usize,
-    pub max_batch: usize,
-    pub max_steps: u64,
-    /// Largest estimated work of one sweep, in floating-point operations.
-    pub max_sweep_flops: f64,
-    /// Largest estimated work of one SGD run, in floating-point operations.
-    pub max_sgd_flops: f64,
-    /// Largest estimated peak memory of one sweep or run, in bytes.
-    pub max_bytes: f64,
-}
-
-impl Limits {
-    /// Command line: paper scale (d = 450, N up to 10 d).
-    pub const fn native() -> Limits {
-        Limits {
-            max_d: MAX_D,
-            max_sweep_neurons: 6000,
-            max_draws: 1000,
-            max_rho_points: 200,
-            max_sgd_neurons: 4000,
-            max_batch: 100_000,
-            max_steps: 1_000_000_000,
-            max_sweep_flops: 1e15,
-            max_sgd_flops: 1e16,
-            max_bytes: 8e9,
-        }
-    }
-    /// Browser: small d, work a tab finishes in seconds.
-    pub const fn web() -> Limits {
-        // ~1 GFLOP/s in wasm: a sweep finishes within about half a minute, an SGD run
-        // within a few minutes of Play; memory well inside wasm32's 4 GB.
-        Limits {
-            max_d: 200,
-            max_sweep_neurons: 1000,
-            max_draws: 50,
-            max_rho_points: 60,
-            max_sgd_neurons: 400,
-            max_batch: 2000,
-            max_steps: 10_000_000,
-            max_sweep_flops: 3e10,
-            max_sgd_flops: 3e11,
-            max_bytes: 5e8,
-        }
-    }
-}
+pub use crate::limits::{Limits, MAX_D};
 
 /// Estimated work (floating-point operations) and peak memory (bytes) of a task.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -173,7 +117,7 @@ impl Curve {
             "nt" => Curve::Nt,
             "nn" => Curve::Nn,
             "bayes" => Curve::Bayes,
-            other => return Err(Error::invalid("regimes", format!("unknown regime {:?}; use rf_iso, rf_opt, nt, nn (qf) or rf, nt, nn, bayes (mg)", crate::model::clip(other)))),
+            other => return Err(Error::invalid("regimes", format!("unknown regime {:?}; use rf_iso, rf_opt, nt, nn (qf) or rf, nt, nn, bayes (mg)", clip(other)))),
         };
         if !Curve::theory_set(kind).contains(&c) {
             return Err(Error::invalid("regimes", format!("{} is not a curve of the {kind} model", c.name(kind))));
@@ -186,7 +130,7 @@ impl Curve {
 pub fn parse_list(field: &'static str, s: &str) -> Result<Vec<f64>> {
     let mut v = Vec::new();
     for tok in s.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
-        let x: f64 = tok.parse().map_err(|_| Error::invalid(field, format!("{:?} is not a number", crate::model::clip(tok))))?;
+        let x: f64 = tok.parse().map_err(|_| Error::invalid(field, format!("{:?} is not a number", clip(tok))))?;
         v.push(x);
         if v.len() > 10_000 {
             return Err(Error::invalid(field, "too many values"));
@@ -288,7 +232,7 @@ impl std::str::FromStr for SgdRegime {
         match s.trim().to_ascii_lowercase().as_str() {
             "nn" => Ok(SgdRegime::Nn),
             "nt" => Ok(SgdRegime::Nt),
-            _ => Err(Error::invalid("regime", format!("unknown SGD regime {:?}; use nn or nt", crate::model::clip(s)))),
+            _ => Err(Error::invalid("regime", format!("unknown SGD regime {:?}; use nn or nt", clip(s)))),
         }
     }
 }

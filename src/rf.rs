@@ -1,5 +1,5 @@
 //! Random features (eq. 2): `f(x) = sum_i a_i sigma(<w_i,x>)`, only `a` fitted, no
-//! offset. Exact population risk for a given W (formulas.md section 4): the best `a`
+//! offset. Exact population risk for a given W (docs/maths.md section 4): the best `a`
 //! solves `K a = v` with `K_ij = E[sigma(<w_i,x>) sigma(<w_j,x>)]`, `v_i = E[y sigma(<w_i,x>)]`,
 //! and the risk is `E[y^2] - v^T K^+ v`, normalised by `E[y^2]` (`2||B||_F^2` for qf,
 //! 1 for mg). Under mg the pre-activations are Gaussian given y with covariance

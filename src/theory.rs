@@ -1,4 +1,4 @@
-//! Asymptotic theory (d -> infinity), formulas.md section 5, evaluated with the
+//! Asymptotic theory (d -> infinity), docs/maths.md section 5, evaluated with the
 //! empirical spectrum of the drawn target at finite d.
 //!
 //! * RF, general sigma: Theorem 1, psi from eq. (9), risk eq. (10); isotropic
@@ -15,10 +15,8 @@ use crate::model::Target;
 use crate::rng::{self, Stream};
 use rand::RngExt;
 
-/// The width of a sweep point: `N = floor(rho d + 1/2)`.
-pub fn neurons(rho: f64, d: usize) -> usize {
-    (rho * d as f64 + 0.5).floor() as usize
-}
+/// The width of a sweep point (defined with the model; kept here for `theory::neurons` callers).
+pub use crate::model::neurons;
 
 /// Root `psi > 0` of eqs. (9)/(14): `rho/psi - lambda_tilde - E_D[l1^2 t/(1 + l1^2 t psi)] = 0`,
 /// found by bisection on the equivalent strictly decreasing

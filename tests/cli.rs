@@ -1,4 +1,4 @@
-//! The command line, run as a user runs it: output against formulas.md computed here
+//! The command line, run as a user runs it: output against docs/maths.md computed here
 //! from the same spectrum file, exit status 2 with one line for bad arguments, and
 //! a diverging SGD run that ends with a message and no NaN.
 

@@ -1,5 +1,5 @@
 //! Native tests of the science core. Each asserts a number against an independent
-//! route to it (a closed form of formulas.md, a sample-based fit, Simpson or Monte
+//! route to it (a closed form of docs/maths.md, a sample-based fit, Simpson or Monte
 //! Carlo integration, a known limit), at a stated tolerance.
 
 #![cfg(not(target_arch = "wasm32"))]

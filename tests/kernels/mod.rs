@@ -1,10 +1,10 @@
 //! Shared by tests/core.rs (native) and tests/web.rs (wasm in Chromium): every SGD
-//! product kernel the build holds (`sgd::gemm_kernels`: AVX-512, AVX2, portable,
+//! product kernel the build holds (`linalg::gemm::kernels`: AVX-512, AVX2, portable,
 //! wasm SIMD) against the textbook triple loop, over shapes that reach each code path:
 //! 16-, 8- and masked 4-column blocks, 1 to 6-row groups, plain and transposed strides
 //! of A, store and accumulate.
 
-use lazy_training::sgd::gemm_kernels;
+use lazy_training::linalg::gemm::{kernels, Gemm, MatRef};
 
 /// Failures as "kernel: shape: got vs want"; empty when every kernel agrees to 1e-12
 /// (relative to the number of terms summed).
@@ -21,16 +21,19 @@ pub fn small_gemm_failures() -> Vec<String> {
     };
     let mut failures = Vec::new();
     let shapes = [(1, 1, 4), (7, 3, 4), (13, 30, 16), (100, 30, 16), (30, 100, 16), (100, 100, 52), (100, 100, 56), (11, 9, 28), (6, 5, 60), (5, 17, 12)];
-    for (name, kernel) in gemm_kernels() {
+    for (name, kernel) in kernels() {
         for &(m, kd, np) in &shapes {
             for transposed in [false, true] {
                 let a = rnd(m * kd);
-                let (a_rs, a_cs) = if transposed { (1, m) } else { (kd, 1) };
+                // A is m x kd: row-major, or the transpose of a row-major kd x m matrix.
+                let av = if transposed { MatRef::row_major(&a, kd, m).t() } else { MatRef::row_major(&a, m, kd) };
+                let (a_rs, a_cs) = (av.row_stride, av.col_stride);
+                assert_eq!((av.rows, av.cols, a_rs, a_cs), (m, kd, if transposed { 1 } else { kd }, if transposed { m } else { 1 }));
                 let bm = rnd(kd * np);
                 let c0 = rnd(m * np);
                 for accumulate in [false, true] {
                     let mut c = c0.clone();
-                    kernel(m, kd, np, &a, a_rs, a_cs, &bm, &mut c, 0.75, accumulate);
+                    kernel(if accumulate { Gemm::add(&mut c, 0.75, av, &bm, np) } else { Gemm::set(&mut c, 0.75, av, &bm, np) });
                     let worst = (0..m * np)
                         .map(|idx| {
                             let (p, i) = (idx / np, idx % np);
@@ -52,5 +55,5 @@ pub fn small_gemm_failures() -> Vec<String> {
 
 /// The names of the kernels checked, to show that the wanted ones ran.
 pub fn kernel_names() -> Vec<&'static str> {
-    gemm_kernels().into_iter().map(|(n, _)| n).collect()
+    kernels().into_iter().map(|(n, _)| n).collect()
 }
