@@ -82,7 +82,9 @@ export function engineVersion(name) {
 }
 
 // ---- one interface -------------------------------------------------------------------
-// launch(name) -> {
+// launch(name, { viewport, env }) -> {   (env: extra environment for WebKit's browser,
+//                                           e.g. JSC_useOMGJIT=0 or WEBKIT_DISABLE_COMPOSITING_MODE=1;
+//                                           default: the JSON object in $WEBKIT_ENV)
 //   name, version, console: [] (error messages the driver reports; WebKit's reports none),
 //   goto(url), text(sel), attr(sel, name), prop(sel, name), visible(sel), click(sel),
 //   rect(sel) ({ x, y, width, height } in CSS pixels), rects(sel) (every match's),
@@ -161,12 +163,12 @@ async function launchFirefox({ viewport = { width: 1280, height: 900 } } = {}) {
   };
 }
 
-async function launchWebkit({ viewport = { width: 1280, height: 900 } } = {}) {
+async function launchWebkit({ viewport = { width: 1280, height: 900 }, env = JSON.parse(process.env.WEBKIT_ENV || "{}") } = {}) {
   const { Builder, By, Key } = await import("selenium-webdriver");
   const port = await freePort();
   // xvfb-run -a: a virtual X display; WebKitWebDriver starts MiniBrowser on it.
   const drv = spawn("xvfb-run", ["-a", "-s", "-screen 0 1600x1200x24", "WebKitWebDriver", `--port=${port}`],
-    { stdio: ["ignore", "ignore", "pipe"], detached: true });
+    { stdio: ["ignore", "ignore", "pipe"], detached: true, env: { ...process.env, ...env } });
   let drvErr = "";
   drv.stderr.on("data", (b) => { drvErr += b; });
   const stopDriver = () => { try { process.kill(-drv.pid, "SIGTERM"); } catch { /* already gone */ } };
