@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make serve   build the explorer (wasm + page) and serve it on http://127.0.0.1:$(PORT)/
-#   make test    every test: native (cargo test), browser (wasm-bindgen-test), end-to-end (node --test)
+#   make test    every test: native (cargo test), browser (wasm-bindgen-test), end-to-end (node --test),
+#                and every engine (Chromium, Firefox ESR, WebKitGTK: scripts/test-engines.sh)
 # Both install whatever is missing first (scripts/setup.sh, idempotent).
 PORT ?= 8000
 SHELL := /bin/bash
@@ -26,6 +27,7 @@ test: setup
 	$(MAKE) test-native
 	$(MAKE) test-browser
 	$(MAKE) test-e2e
+	$(MAKE) test-engines
 
 test-native:
 	cargo test --release
@@ -35,6 +37,16 @@ test-browser:
 
 test-e2e: build
 	bash scripts/test-e2e.sh
+
+.PHONY: test-engines test-wasm-pack
+## test-engines: the browser tests in Firefox too, and the same end-to-end checks in Chromium, Firefox ESR and WebKitGTK
+test-engines: build
+	bash scripts/test-engines.sh
+
+## test-wasm-pack: the browser tests exactly as a new user types them (debug build, Chromium then Firefox)
+test-wasm-pack: setup
+	wasm-pack test --headless --chrome
+	wasm-pack test --headless --firefox
 
 ## figures: the paper's Figures 1 and 2 at paper scale (d = 450) into figures/
 figures:

@@ -8,6 +8,10 @@ www/wasm.js picks there, and the plain simd128 one beside it). Singles: Figure 1
 d=450 (wall), the page's default sweep and its longest main-thread task while playing,
 the gzipped size of the page's .wasm. Timing never goes into pass/fail tests.
 
+Then the page in each engine, side by side (benches/engines_bench.mjs: Chromium, Firefox
+ESR, WebKitGTK; default sweep and SGD run seconds, the same work outside the page loop,
+steps/s). Env: BENCH_SKIP_ENGINES=1, BENCH_ENGINE_REPS (3), ENGINES=chromium,webkit.
+
 Env: BENCH_REPS (default 5), BENCH_EXACT_REPS (3), BENCH_SKIP_FIG1=1, BENCH_SKIP_PAGE=1,
 BENCH_SKIP_WEB_BUILD=1 (use www/pkg and www/pkg-relaxed as they are).
 """
@@ -173,6 +177,17 @@ def main():
     gzs = {f: len(gzip.compress(open(f, "rb").read(), compresslevel=9)) for f in (wasm_file, relaxed_file) if os.path.exists(f)}
     gz = max(gzs.values()) if have_wasm else None
 
+    # --- the page in each engine (Chromium, Firefox ESR, WebKitGTK), side by side ------
+    engines, engines_table = None, ""
+    if have_wasm and os.environ.get("BENCH_SKIP_ENGINES") != "1":
+        log("[bench] the page in Chromium, Firefox ESR and WebKitGTK (benches/engines_bench.mjs)")
+        r = subprocess.run(["node", os.path.join(ROOT, "benches/engines_bench.mjs")], cwd=ROOT, capture_output=True, text=True)
+        if r.returncode == 0:
+            lines = r.stdout.strip().splitlines()
+            engines, engines_table = json.loads(lines[-1])["engines"], "\n".join(lines[:-1])
+        else:
+            log(f"[bench] per-engine page figures failed: {r.stderr.strip()[-400:]}")
+
     m = {k: med(v) for k, v in samples.items()}
     ratio = lambda a, b: (a / b) if a and b else None
     peak = core_peak_gflops()
@@ -201,6 +216,7 @@ def main():
     }
     if page_reason:
         res["page_null_reason"] = page_reason
+    res["engines"] = engines
 
     targets = [
         ("sgd_native_vs_numpy", ">=", 3, "SGD steps/s d=30 N=15 b=100, Rust / numpy",
@@ -232,6 +248,8 @@ def main():
     if g:
         print(f"{'sgd_gflops_native':<28} {g:>10.3g} {'report':>9}  {'':<4} SGD step arithmetic rate at d=100 N=50 "
               f"(4bdN flops/step; d=30: {res['sgd_gflops_native_d30']:.3g}); ~{100 * (res['sgd_peak_fraction_est'] or 0):.0f}% of one core's est. peak {peak:.0f} GFLOP/s")
+    if engines_table:
+        print(engines_table)
     print()
     print(json.dumps(res, separators=(",", ":")))
 

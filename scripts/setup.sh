@@ -4,7 +4,8 @@
 # version, wasm-pack, Debian's chromium + chromium-driver, and the e2e npm packages.
 # Each step is skipped when its tool is already present.  Usage: scripts/setup.sh [web|test]
 #   web  : what `make build` / `make serve` need (wasm target, wasm-bindgen-cli)
-#   test : everything (adds chromium, chromedriver, wasm-pack, npm packages)
+#   test : everything (adds chromium, chromedriver, wasm-pack, firefox-esr, geckodriver,
+#          webkit2gtk-driver, xvfb, npm packages)
 set -euo pipefail
 what="${1:-test}"
 cd "$(dirname "$0")/.."
@@ -38,7 +39,22 @@ if ! command -v wasm-pack >/dev/null 2>&1; then
   cargo install --locked wasm-pack --version 0.15.1
 fi
 
-if [ -f package.json ] && [ ! -d node_modules/playwright-core ]; then
+# The other engines' end-to-end checks (scripts/test-engines.sh): Firefox ESR and
+# WebKitGTK (Safari's engine: its WebDriver and MiniBrowser, under a virtual X server).
+if ! command -v firefox-esr >/dev/null 2>&1 || ! command -v WebKitWebDriver >/dev/null 2>&1 || ! command -v xvfb-run >/dev/null 2>&1; then
+  log "installing firefox-esr, webkit2gtk-driver and xvfb from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb >/dev/null
+fi
+
+# geckodriver for `wasm-pack test --firefox`, which ignores $GECKODRIVER and would try
+# to download one: a geckodriver on PATH is what it uses.
+if ! command -v geckodriver >/dev/null 2>&1; then
+  log "installing geckodriver 0.37.1 (about 3 minutes, once)"
+  cargo install --locked geckodriver --version 0.37.1 || cargo install geckodriver --version 0.37.1
+fi
+
+if [ -f package.json ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/selenium-webdriver ]; }; then
   log "installing the end-to-end test's npm packages"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 fi

@@ -2,7 +2,9 @@
 //! `SgdRun::step()` for qf NN, qf NT and mg NN. Its own test binary (the allocator is
 //! process-wide). Only allocations made by the thread that runs the steps count: the
 //! test harness's own threads may allocate at any time (seen: 4 stray allocations in
-//! one CI run out of several).
+//! one CI run out of several). Native only (threads, the system allocator).
+
+#![cfg(not(target_arch = "wasm32"))]
 
 use lazy_training::model::ModelKind;
 use lazy_training::params::{Limits, ModelParams, SgdParams, SgdRegime};

@@ -8,6 +8,13 @@ import { REGIMES, FIELDS, HIDEABLE, defaultFor, defaults, parseHash, toHash, pre
 
 const $ = (id) => document.getElementById(id);
 const SLICE_MS = 10;          // compute per animation frame
+// While computing, plots and progress bars redraw at most every REDRAW_MS, and less often
+// where a redrawn frame costs more (WebKitGTK compositing in software: ~150 ms), so the
+// redraws take at most about a third of the time (README, "Browsers").
+// Frames that come late anyway (a slow engine, a busy machine) get a longer compute
+// slice, up to 3 x SLICE_MS: the share of time spent computing stays up.
+const REDRAW_MS = 50;
+let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
 const INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
 const PANELS = ["width", "sgd", "overlap"];
 const X_NAMES = ["N/d", "samples", "samples"];
@@ -119,6 +126,7 @@ function install(ex, state, { keepPlaying = false } = {}) {
   writeUrl();
   markPreset();
   drawAll();
+  lastRedraw = performance.now();
   refreshSummaries(true);
   if (ui.timings.theory === null) ui.timings.theory = performance.now();
   setStatus(describe());
@@ -258,14 +266,17 @@ function updateProgress() {
 }
 
 // ---- the loop ----------------------------------------------------------------------
-function frame() {
+function frame(t) {
+  if (redrewAt) { redrawCost = t - redrewAt; redrewAt = 0; }
+  slice = Math.min(3 * SLICE_MS, Math.max(SLICE_MS, t - lastFrame - 8));
+  lastFrame = t;
   const ex = ui.explorer;
   if (ex) {
     let changed = false;
     try {
       const sweeping = !ex.sweepDone();
       const training = ui.playing && !ex.sgdDone();
-      const share = sweeping && training ? SLICE_MS / 2 : SLICE_MS;
+      const share = sweeping && training ? slice / 2 : slice;
       if (sweeping) {
         ex.advanceSweep(share);
         ui.dirty[0] = true;
@@ -283,9 +294,13 @@ function frame() {
       ui.dirty = [true, true, true];
     }
     if (ui.playing && ex.sgdDone()) { setPlaying(false); changed = true; }
-    drawAll();
-    updateProgress();
-    if (changed) refreshSummaries(ex.sweepDone() && (ex.sgdDone() || !ui.playing));
+    const finished = ex.sweepDone() && (ex.sgdDone() || !ui.playing);
+    if (!changed || finished || t - lastRedraw >= Math.max(REDRAW_MS, 3 * redrawCost)) {
+      drawAll();
+      updateProgress();
+      if (changed) lastRedraw = redrewAt = t;
+    }
+    if (changed) refreshSummaries(finished);
   }
   requestAnimationFrame(frame);
 }
