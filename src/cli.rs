@@ -235,7 +235,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Fail> {
             if dry {
                 return dry_run(out, Default::default());
             }
-            let th = Theory::compute(&target, act, Curve::theory_set(mp.kind), &rho, BAYES_SAMPLES, mp.seed);
+            let th = Theory::try_compute(&target, act, Curve::theory_set(mp.kind), &rho, BAYES_SAMPLES, mp.seed)?;
             let mut curves = Map::new();
             for (c, v) in &th.curves {
                 curves.insert(c.name(mp.kind).into(), json!(v));
@@ -317,11 +317,38 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Fail> {
     }
 }
 
+/// Refuse, before any work, an output file that cannot be written: its directory
+/// missing, a directory in its place, no permission. A file the check creates is
+/// removed again, so a run that fails later leaves nothing behind.
+fn check_output_path(field: &str, path: &str) -> Result<(), Fail> {
+    let p = std::path::Path::new(path);
+    let bad = |why: String| Fail::Input(format!("{field}: --{field} {path} cannot be written: {why}"));
+    if path.is_empty() {
+        return Err(Fail::Input(format!("{field}: --{field} needs a file name")));
+    }
+    if p.is_dir() {
+        return Err(bad("it is a directory; give a file name".into()));
+    }
+    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !dir.is_dir() {
+        return Err(bad(format!("the directory {} does not exist", dir.display())));
+    }
+    let existed = p.exists();
+    std::fs::OpenOptions::new().append(true).create(true).open(p).map_err(|e| bad(e.to_string()))?;
+    if !existed {
+        let _ = std::fs::remove_file(p);
+    }
+    Ok(())
+}
+
 fn fmt(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
+/// Write the output, JSON or CSV (both from the same numbers), after the last-line
+/// check that none of them is null or non-finite ([`crate::finite::check_json`]).
 fn emit(out: &mut dyn Write, format: Format, json: &Value, csv: impl FnOnce() -> String) -> Result<(), Fail> {
+    crate::finite::check_json(json)?;
     let text = match format {
         Format::Json => format!("{json}\n"),
         Format::Csv => csv(),
@@ -370,6 +397,13 @@ fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: O
     for sp in &sgd_params {
         sp.validate(limits)?;
     }
+    check_output_path("out", out)?;
+    if let Some(path) = csv {
+        if std::path::Path::new(path) == std::path::Path::new(out) {
+            return Err(Fail::Input(format!("csv: --csv {path} is also the --out file; give the CSV its own file name")));
+        }
+        check_output_path("csv", path)?;
+    }
     if dry {
         let (a, b, c) = (params.cost(), sgd_params[0].cost(), sgd_params[1].cost());
         return dry_run(stdout, crate::params::Cost { flops: a.flops + b.flops + c.flops, bytes: a.bytes.max(b.bytes).max(c.bytes) });
@@ -377,7 +411,7 @@ fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: O
     let sweep = run_sweep(&params, limits, quiet)?;
     let target = sweep.target().clone();
     let grid = log_grid(rho[0] / 1.1, rho[rho.len() - 1] * 1.1, 200);
-    let theory = Theory::compute(&target, Activation::Quadratic, Curve::theory_set(kind), &grid, BAYES_SAMPLES, seed);
+    let theory = Theory::try_compute(&target, Activation::Quadratic, Curve::theory_set(kind), &grid, BAYES_SAMPLES, seed)?;
     let dots = sweep.results();
     let left = plot::width_panel(kind, d, &theory, &rho, &dots);
     let t_sweep = t0.elapsed().as_secs_f64();
@@ -394,6 +428,15 @@ fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: O
     let mut right = plot::sgd_panel(kind, sd, n, &runs, steps * 100);
     if sd != d {
         right.title = format!("One-pass SGD, d = {sd}, N = {n} (SGD at smaller d: see README)");
+    }
+    for p in [&left, &right] {
+        for ser in &p.series {
+            for (i, (x, y)) in ser.points.iter().enumerate() {
+                for (v, q) in [(*x, "x"), (*y, "y"), (ser.err.get(i).copied().unwrap_or(0.0), "error bar")] {
+                    crate::finite::check(v, || format!("the figure's {} of {} point {}", q, ser.label, i + 1))?;
+                }
+            }
+        }
     }
     let (w, h) = (1400u32, 560u32);
     let mut svg = String::new();

@@ -11,6 +11,7 @@
 
 use crate::activation::Activation;
 use crate::error::{Error, Result};
+use crate::finite;
 use crate::model::{ModelKind, Target};
 use crate::params::{Curve, Limits, SweepParams};
 use crate::rf::{self, WeightLaw};
@@ -19,7 +20,8 @@ use crate::theory::{self, neurons};
 use crate::{nn, nt};
 use nalgebra::DMatrix;
 
-/// Mean, standard deviation (over draws) and count of a sweep point.
+/// Mean, standard deviation (over draws; below [`finite::ZERO_TOL`] it is 0) and
+/// count of a sweep point.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Stat {
     pub mean: f64,
@@ -35,14 +37,23 @@ impl Stat {
         }
         let mean = values.iter().sum::<f64>() / n as f64;
         let var = if n > 1 { values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
-        Stat { mean, std: var.sqrt(), count: n }
+        // The spread of risks that agree up to round-off (NT on a flat B) is 0.
+        Stat { mean, std: finite::clean_risk(var.sqrt()), count: n }
     }
 }
 
 /// The exact normalised population risk of one curve at width `n` for draw `draw`
-/// of W (generators keyed by `(seed, rho_idx, draw)`).
+/// of W (generators keyed by `(seed, rho_idx, draw)`). For qf pass the
+/// [`Target::rescaled`] target and its matrix (the risk does not depend on B's scale,
+/// and the rescaled B keeps every sum of squares finite); round-off of an exact zero
+/// is reported as 0 ([`finite::clean_risk`]).
 #[allow(clippy::too_many_arguments)]
 pub fn exact_point(target: &Target, target_matrix: &DMatrix<f64>, act: Activation, curve: Curve, n: usize, seed: u64, rho_idx: usize, draw: usize) -> Result<f64> {
+    exact_point_raw(target, target_matrix, act, curve, n, seed, rho_idx, draw).map(finite::clean_risk)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn exact_point_raw(target: &Target, target_matrix: &DMatrix<f64>, act: Activation, curve: Curve, n: usize, seed: u64, rho_idx: usize, draw: usize) -> Result<f64> {
     let iso = || rf::sample_weights(target, n, WeightLaw::Isotropic, &mut rng::stream(seed, Stream::Weights, rho_idx as u64, draw as u64));
     match curve {
         Curve::RfIso => rf::rf_risk(target, target_matrix, &iso(), act),
@@ -62,7 +73,10 @@ pub fn exact_point(target: &Target, target_matrix: &DMatrix<f64>, act: Activatio
 /// A width sweep in progress.
 pub struct Sweep {
     params: SweepParams,
+    /// The target as drawn.
     target: Target,
+    /// What the exact risks are computed from: [`Target::rescaled`] and its matrix.
+    work: Target,
     target_matrix: DMatrix<f64>,
     /// The curves that get dots (the requested ones that have a simulation).
     curves: Vec<Curve>,
@@ -105,11 +119,13 @@ impl Sweep {
             }
         }
         let total_cost = cost.iter().sum::<f64>().max(1.0);
-        let target_matrix = target.matrix();
+        let work = target.rescaled();
+        let target_matrix = work.matrix();
         Ok(Sweep {
             values: vec![vec![Vec::new(); params.rho.len()]; curves.len()],
             params: params.clone(),
             target,
+            work,
             target_matrix,
             curves,
             units,
@@ -129,7 +145,14 @@ impl Sweep {
         for _ in 0..budget {
             let Some(&(ri, draw, ci)) = self.units.get(self.next) else { break };
             let n = neurons(self.params.rho[ri], self.target.d);
-            let v = exact_point(&self.target, &self.target_matrix, self.params.activation, self.curves[ci], n, self.params.model.seed, ri, draw);
+            let curve = self.curves[ci];
+            let what = || format!("the exact {} risk at N/d = {} (N = {n}, draw {})", curve.name(self.target.kind), self.params.rho[ri], draw + 1);
+            let v = exact_point(&self.work, &self.target_matrix, self.params.activation, curve, n, self.params.model.seed, ri, draw)
+                .map_err(|e| match e {
+                    Error::Numerical(m) => Error::Numerical(format!("{}: {m}", what())),
+                    other => other,
+                })
+                .and_then(|v| finite::check(v, what));
             match v {
                 Ok(v) => self.values[ci][ri].push(v),
                 Err(e) => {
@@ -182,8 +205,30 @@ pub struct Theory {
 pub const BAYES_SAMPLES: usize = 200_000;
 
 impl Theory {
+    /// [`Theory::compute`], then [`Theory::check`]: every value finite, or an error
+    /// naming the curve and N/d.
+    pub fn try_compute(target: &Target, act: Activation, curves: &[Curve], rho: &[f64], bayes_samples: usize, seed: u64) -> Result<Theory> {
+        let th = Theory::compute(target, act, curves, rho, bayes_samples, seed);
+        th.check(target.kind)?;
+        Ok(th)
+    }
+
+    /// An error naming the first curve and N/d whose value is not finite.
+    pub fn check(&self, kind: ModelKind) -> Result<()> {
+        for (c, v) in &self.curves {
+            for (x, r) in v.iter().zip(&self.rho) {
+                finite::check(*x, || format!("the theory {} risk at N/d = {r}", c.name(kind)))?;
+            }
+        }
+        if let Some(se) = self.bayes_se {
+            finite::check(se, || "the Monte Carlo standard error of the Bayes error".into())?;
+        }
+        Ok(())
+    }
+
     /// Every theory curve in `curves` on the grid `rho`; the Bayes error uses
-    /// `bayes_samples` Monte Carlo samples.
+    /// `bayes_samples` Monte Carlo samples. Scale-free (qf: computed from the
+    /// rescaled spectrum where it matters); values below [`finite::ZERO_TOL`] are 0.
     pub fn compute(target: &Target, act: Activation, curves: &[Curve], rho: &[f64], bayes_samples: usize, seed: u64) -> Theory {
         let d = target.d;
         let mut bayes_se = None;
@@ -203,7 +248,7 @@ impl Theory {
                         vec![m; rho.len()]
                     }
                 };
-                (*c, v)
+                (*c, v.into_iter().map(finite::clean_risk).collect())
             })
             .collect();
         Theory { rho: rho.to_vec(), curves: out, bayes_se }

@@ -19,6 +19,7 @@
 //! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
 //! | [`settings`] | the page's settings (URL or controls) parsed into checked configs |
 //! | [`params`] | every input checked once, with the error a person can act on |
+//! | [`finite`] | no non-finite output: result checks, the zero clamp of risks, the JSON guard |
 //! | [`plot`] | the figures, drawn on any plotters backend |
 //! | [`cli`] | the `lazy-training` command line (feature `cli`) |
 //!
@@ -30,6 +31,7 @@ pub mod activation;
 pub mod cli;
 pub mod error;
 pub mod experiment;
+pub mod finite;
 pub mod fit;
 pub mod limits;
 pub mod linalg;

@@ -157,6 +157,34 @@ impl Spectrum {
     }
 }
 
+/// Binary exponents of the largest |eigenvalue| within which a spectrum is used as
+/// given by the scale-free computations (see [`Target::scale_exponent`]).
+const AS_GIVEN_EXPONENT: i32 = 64;
+
+/// `floor(log2 |x|)` for finite non-zero x (subnormals included); 0 for 0.
+fn binary_exponent(x: f64) -> i32 {
+    if x == 0.0 || !x.is_finite() {
+        return 0;
+    }
+    let bits = x.abs().to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i32;
+    if e == 0 {
+        // subnormal: 2^-1074 times the mantissa
+        -1074 + 63 - (bits.leading_zeros() as i32)
+    } else {
+        e - 1023
+    }
+}
+
+/// `2^k` exactly, for -1074 <= k <= 1023.
+fn pow2(k: i32) -> f64 {
+    if k >= -1022 {
+        f64::from_bits(((k + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (k + 1074))
+    }
+}
+
 /// A drawn target: B (qf) or Delta (mg) as `O diag(diag) O^T`.
 #[derive(Clone, Debug)]
 pub struct Target {
@@ -213,6 +241,17 @@ impl Target {
         if diag.iter().all(|x| *x == 0.0) {
             return Err(Error::invalid("spectrum", "all eigenvalues are zero: the target is trivial"));
         }
+        let largest = diag.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        if largest < f64::MIN_POSITIVE {
+            let hint = match kind {
+                ModelKind::Qf => "multiply them all by one constant: the normalised risks do not depend on the scale of B",
+                ModelKind::Mg => "a Delta this small gives every method risk 1",
+            };
+            return Err(Error::invalid(
+                "spectrum",
+                format!("every value is below {:e} in absolute value (the largest is {largest:e}), where doubles lose precision; {hint}", f64::MIN_POSITIVE),
+            ));
+        }
         let rotation = if rotate { Some(linalg::haar_orthogonal(d, &mut rng)) } else { None };
         Ok(Target { kind, d, diag, rotation })
     }
@@ -242,13 +281,66 @@ impl Target {
     }
 
     /// `tau = tr(B)^2 / (d ||B||_F^2)`, the one number RF and NT theory depend on.
+    /// Scale-free, so computed from [`Target::unit_diag`]: finite for every accepted
+    /// spectrum (1e300 or 1e-300 eigenvalues included).
     pub fn tau(&self) -> f64 {
-        self.trace().powi(2) / (self.d as f64 * self.frob2())
+        let u = self.unit_diag();
+        let tr: f64 = u.iter().sum();
+        let f2: f64 = u.iter().map(|x| x * x).sum();
+        tr.powi(2) / (self.d as f64 * f2)
+    }
+
+    /// The power of two `k` that [`Target::unit_diag`] divides by: 0 when the largest
+    /// |eigenvalue| lies in `[2^-64, 2^65)` (every ordinary spectrum, used exactly as
+    /// given), else its binary exponent, so that the rescaled largest lies in [1, 2).
+    /// Sums of squares of d <= 2000 such values can neither overflow nor vanish.
+    pub fn scale_exponent(&self) -> i32 {
+        let largest = self.diag.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let e = binary_exponent(largest);
+        if (-AS_GIVEN_EXPONENT..=AS_GIVEN_EXPONENT).contains(&e) { 0 } else { e }
+    }
+
+    /// The eigenvalues times `2^-k`, k = [`Target::scale_exponent`]. Multiplying by a
+    /// power of two is exact in floating point (values that would fall below 2^-1022
+    /// round, and are negligible next to the largest, which is about 1), so every
+    /// scale-free quantity computed from these equals the one from the eigenvalues as
+    /// given, bit for bit whenever the latter is representable.
+    pub fn unit_diag(&self) -> Vec<f64> {
+        let k = self.scale_exponent();
+        if k == 0 {
+            return self.diag.clone();
+        }
+        let f = pow2(-k);
+        self.diag.iter().map(|x| x * f).collect()
+    }
+
+    /// The target that normalised risks are computed from (docs/maths.md section 1:
+    /// they are homogeneous of degree 0 in B): for qf, B times `2^-k` with the same
+    /// rotation ([`Target::unit_diag`]); for mg, Delta as given (its scale is part of
+    /// the model). SGD does not use it: its step sizes and its loss see B's scale.
+    pub fn rescaled(&self) -> Target {
+        match self.kind {
+            ModelKind::Qf if self.scale_exponent() != 0 => Target { diag: self.unit_diag(), ..self.clone() },
+            _ => self.clone(),
+        }
+    }
+
+    /// The largest |eigenvalue| (of B or Delta) as given.
+    pub fn largest_abs(&self) -> f64 {
+        self.diag.iter().fold(0.0f64, |m, x| m.max(x.abs()))
     }
 
     /// Eigenvalues sorted by decreasing absolute value (for qf: decreasing, B is PSD).
     pub fn eig_desc_abs(&self) -> Vec<f64> {
         let mut v = self.diag.clone();
+        v.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
+        v
+    }
+
+    /// [`Target::unit_diag`] sorted by decreasing absolute value: for ratios of sums of
+    /// squares (NN risks, overlaps) that do not depend on the scale.
+    pub fn unit_eig_desc_abs(&self) -> Vec<f64> {
+        let mut v = self.unit_diag();
         v.sort_by(|a, b| b.abs().total_cmp(&a.abs()));
         v
     }

@@ -39,14 +39,19 @@ pub fn quadratic_predictor_risk(target: &Target, target_matrix: &DMatrix<f64>, m
 }
 
 /// The exact minimum of the NN population risk over width-N networks (normalised).
+/// qf's ratio is scale-free, computed from [`Target::unit_diag`]; at N >= d it is 0
+/// (not the `-0.0` of an empty sum).
 pub fn nn_min(target: &Target, n: usize) -> f64 {
-    let eig = target.eig_desc_abs();
     match target.kind {
         ModelKind::Qf => {
+            let unit = target.unit_diag();
+            let frob2: f64 = unit.iter().map(|l| l * l).sum();
+            let eig = target.unit_eig_desc_abs();
             let tail: f64 = eig.iter().skip(n).map(|l| l * l).sum();
-            tail / target.frob2()
+            crate::finite::clean_risk(tail / frob2)
         }
         ModelKind::Mg => {
+            let eig = target.eig_desc_abs();
             let s: f64 = eig.iter().take(n).map(|l| l * l / (2.0 * (1.0 + l * l))).sum();
             1.0 / (1.0 + s)
         }
@@ -92,13 +97,14 @@ pub fn top_eigenspace_overlap(target: &Target, w_eigenbasis: &DMatrix<f64>) -> f
         return 0.0;
     }
     let q = crate::linalg::orth_basis(w_eigenbasis);
-    let held: f64 = target.diag.iter().enumerate().map(|(i, l)| l * l * q.row(i).norm_squared()).sum();
+    let held: f64 = target.unit_diag().iter().enumerate().map(|(i, l)| l * l * q.row(i).norm_squared()).sum();
     (held / top).clamp(0.0, 1.0)
 }
 
-/// `sum_{i <= n} lambda_(i)^2`, eigenvalues by decreasing |lambda|.
+/// `sum_{i <= n} lambda_(i)^2`, eigenvalues by decreasing |lambda|, of the rescaled
+/// spectrum ([`Target::unit_diag`]: overlaps are ratios, free of the scale).
 fn top_energy(target: &Target, n: usize) -> f64 {
-    target.eig_desc_abs().iter().take(n).map(|l| l * l).sum()
+    target.unit_eig_desc_abs().iter().take(n).map(|l| l * l).sum()
 }
 
 /// Expected [`top_eigenspace_overlap`] of an isotropic random W with N < d columns:
@@ -114,5 +120,6 @@ pub fn random_overlap(target: &Target, n: usize) -> f64 {
     if top <= 0.0 {
         return 0.0;
     }
-    (n as f64 / d as f64 * target.frob2() / top).min(1.0)
+    let frob2: f64 = target.unit_diag().iter().map(|l| l * l).sum();
+    (n as f64 / d as f64 * frob2 / top).min(1.0)
 }

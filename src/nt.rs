@@ -44,7 +44,7 @@ pub fn perp_frob2(b: &DMatrix<f64>, q: &Option<DMatrix<f64>>) -> f64 {
         Some(q) => {
             let bq = b * q;
             let qbq = q.transpose() * &bq;
-            (b.norm_squared() - 2.0 * bq.norm_squared() + qbq.norm_squared()).max(0.0)
+            crate::finite::nonneg(b.norm_squared() - 2.0 * bq.norm_squared() + qbq.norm_squared())
         }
     }
 }
@@ -67,7 +67,9 @@ pub fn nt_risk_mg(delta: &DMatrix<f64>, w: &DMatrix<f64>) -> Result<f64> {
     let op = |m: &DMatrix<f64>| pv(&(m + delta * m * delta)) * 2.0;
     let g = pv(delta);
     let gg = g.norm_squared();
-    if gg == 0.0 {
+    // A >= 2 on V, so q = g^T A^{-1} g <= gg/2: below 2^-57 the risk 1/(1+q) is 1 in
+    // double precision (and a tiny Delta would take CG below the normal range).
+    if gg < 1.0 / (1u64 << 56) as f64 {
         return Ok(1.0);
     }
     // Conjugate gradients for A x = g on V (x, r, p all stay in V).

@@ -90,7 +90,7 @@ pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, 
             );
             let norm = 2.0 * target.frob2();
             let explained = linalg::quad_form_pinv(k, &v)?;
-            Ok(((norm - explained) / norm).max(0.0))
+            Ok(crate::finite::nonneg((norm - explained) / norm))
         }
         ModelKind::Mg => {
             // S_y = I - y Delta: W^T S_y W = G -+ W^T Delta W.
@@ -105,7 +105,7 @@ pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, 
                 (0..n).map(|i| 0.5 * (act.raw_mean(g_plus[(i, i)].max(0.0).sqrt()) - act.raw_mean(g_minus[(i, i)].max(0.0).sqrt()))),
             );
             let explained = linalg::quad_form_pinv(k, &v)?;
-            Ok((1.0 - explained).max(0.0))
+            Ok(crate::finite::nonneg(1.0 - explained))
         }
     }
 }

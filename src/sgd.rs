@@ -88,13 +88,18 @@ impl SgdRun {
         let mut w = DMatrix::<f64>::zeros(d, n);
         rng::fill_normal(&mut rng, w.as_mut_slice(), 1.0 / (d as f64).sqrt());
         let target_matrix = target.diag_matrix();
+        // The limit is a normalised risk: computed from the rescaled target (the same
+        // numbers for any scale of B; finite for extreme ones), round-off of 0 is 0.
+        let unit = target.rescaled();
         let limit = match params.regime {
-            SgdRegime::Nn => nn::nn_min(&target, n),
+            SgdRegime::Nn => nn::nn_min(&unit, n),
             SgdRegime::Nt => match target.kind {
-                ModelKind::Qf => nt::nt_risk_qf(&target_matrix, &w),
+                ModelKind::Qf => nt::nt_risk_qf(&unit.diag_matrix(), &w),
                 ModelKind::Mg => nt::nt_risk_mg(&target_matrix, &w)?,
             },
         };
+        let regime = format!("{:?}", params.regime).to_uppercase();
+        let limit = crate::finite::check(crate::finite::clean_risk(limit), || format!("the large-n limit of the {regime} SGD run"))?;
         let a = match (params.regime, target.kind) {
             (SgdRegime::Nn, ModelKind::Qf) => DVector::from_element(n, 1.0),
             _ => DVector::zeros(n),
@@ -185,6 +190,15 @@ impl SgdRun {
         }
     }
 
+    /// qf: B's largest eigenvalue, which SGD's step sizes are relative to (the
+    /// divergence message names it when it is far from 1); mg: 1 (|delta_i| < 1).
+    fn b_scale(&self) -> f64 {
+        match self.target.kind {
+            ModelKind::Qf => self.target.largest_abs(),
+            ModelKind::Mg => 1.0,
+        }
+    }
+
     /// The exact normalised population risk of the current network.
     pub fn current_risk(&mut self) -> f64 {
         self.form_m();
@@ -215,7 +229,7 @@ impl SgdRun {
         let risk = self.current_risk();
         let first = self.rec_risk.first().copied().unwrap_or(risk);
         if !risk.is_finite() || risk > 1e4 * (1.0 + first) {
-            let e = Error::Diverged { step: self.step, risk, suggested: self.params.eta / 10.0 };
+            let e = Error::Diverged { step: self.step, risk, suggested: self.params.eta / 10.0, scale: self.b_scale() };
             self.failed = Some(e.clone());
             return Err(e);
         }

@@ -59,8 +59,10 @@ pub fn qf_rf_iso(target: &Target, act: Activation, rho: f64) -> f64 {
 /// `d B / tr B`): `1 - psi l2^2 / (2 tau + psi l2^2)`.
 pub fn qf_rf_opt(target: &Target, act: Activation, rho: f64) -> f64 {
     let (l1, l2, lt) = hermite_data(act);
-    let tr = target.trace();
-    let spec: Vec<f64> = target.diag.iter().map(|g| target.d as f64 * g / tr).collect();
+    // d B / tr B is scale-free: computed from the power-of-two rescaled spectrum.
+    let unit = target.unit_diag();
+    let tr: f64 = unit.iter().sum();
+    let spec: Vec<f64> = unit.iter().map(|g| target.d as f64 * g / tr).collect();
     let pl = psi_root(rho, l1, lt, &spec) * l2 * l2;
     1.0 - pl / (2.0 * target.tau() + pl)
 }
@@ -72,13 +74,22 @@ pub fn qf_nt(target: &Target, rho: f64) -> f64 {
     m * m * (1.0 - tau) + m * tau
 }
 
-/// Theorem 3 (NN, qf) and Theorem 6 (NN, mg) at width N.
+/// Theorem 3 (NN, qf) and Theorem 6 (NN, mg) at width N. qf's ratio is scale-free
+/// (computed from the rescaled spectrum); its round-off at N >= d is clamped to 0.
 pub fn nn(target: &Target, n: usize) -> f64 {
-    let eig = target.eig_desc_abs();
-    let top: f64 = eig.iter().take(n).map(|l| l * l).sum();
     match target.kind {
-        crate::model::ModelKind::Qf => (1.0 - top / target.frob2()).max(0.0),
-        crate::model::ModelKind::Mg => 1.0 / (1.0 + top / 2.0),
+        crate::model::ModelKind::Qf => {
+            let eig = target.unit_eig_desc_abs();
+            let top: f64 = eig.iter().take(n).map(|l| l * l).sum();
+            // ||B||^2 summed in the drawn order, as Target::frob2 does.
+            let f2: f64 = target.unit_diag().iter().map(|l| l * l).sum();
+            crate::finite::clean_risk((1.0 - top / f2).max(0.0))
+        }
+        crate::model::ModelKind::Mg => {
+            let eig = target.eig_desc_abs();
+            let top: f64 = eig.iter().take(n).map(|l| l * l).sum();
+            1.0 / (1.0 + top / 2.0)
+        }
     }
 }
 
@@ -97,7 +108,8 @@ pub fn mg_rf(target: &Target, act: Activation, rho: f64) -> f64 {
 pub fn mg_nt(target: &Target, rho: f64) -> f64 {
     let m = (1.0 - rho).max(0.0);
     let f2 = target.frob2();
-    let t = target.trace().powi(2) / (target.d as f64 * f2);
+    // tr(Delta)^2 / (d ||Delta||^2) = tau, scale-free (finite for a tiny Delta).
+    let t = target.tau();
     let kappa = 1.0 - m * m * (1.0 - t) - m * t;
     1.0 / (1.0 + kappa * f2 / 2.0)
 }
