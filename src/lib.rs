@@ -18,6 +18,7 @@
 //! | [`settings`] | the page's settings (URL or controls) parsed into checked configs |
 //! | [`params`] | every input checked once, with the error a person can act on |
 //! | [`plot`] | the figures, drawn on any plotters backend |
+//! | `reproduce` | the paper's protocol as units of work: one machine or a cluster (native only) |
 //! | [`cli`] | the `lazy-training` command line (feature `cli`) |
 //!
 //! Conventions are those of `formulas.md`: risks are normalised so the trivial
@@ -36,6 +37,8 @@ pub mod normal;
 pub mod nt;
 pub mod params;
 pub mod plot;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod reproduce;
 pub mod rf;
 pub mod rng;
 pub mod settings;
