@@ -142,7 +142,7 @@ impl Protocol {
             "fig2" => ("mg", "paper", 140_000),
             other => return Err(Error::invalid("preset", format!("unknown preset {:?}; use fig1 (qf) or fig2 (mg)", crate::model::clip(other)))),
         };
-        let mut neurons: Vec<usize> = DEFAULT_RHO.iter().map(|r| crate::theory::neurons(*r, d)).collect();
+        let mut neurons: Vec<usize> = DEFAULT_RHO.iter().map(|r| crate::theory::neurons(*r, d)).filter(|n| *n > 0).collect();
         neurons.dedup();
         Ok(Protocol {
             preset: preset.into(),

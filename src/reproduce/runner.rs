@@ -116,8 +116,8 @@ pub fn run(p: &Protocol, target: &Target, store: &Store, shard: Shard, jobs: usi
 }
 
 /// Measured speed (floating-point operations per second, one thread) of the two kinds
-/// of unit, on short versions of the protocol's largest ones: SGD steps at its widest
-/// N, and an RF fit at its widest N on a few blocks of observations. About a second.
+/// of unit, on short versions of the protocol's: SGD steps at its widest N, and an RF
+/// fit at N up to 500 on a few blocks of observations. Seconds on an idle core.
 pub fn calibrate(p: &Protocol, target: &Target) -> Result<(f64, f64), Failure> {
     faer::set_global_parallelism(faer::Par::Seq);
     let n_max = *p.neurons.iter().max().unwrap_or(&1);
@@ -139,15 +139,17 @@ pub fn calibrate(p: &Protocol, target: &Target) -> Result<(f64, f64), Failure> {
         }
         steps *= 2;
     };
-    // RF: one fit on a few blocks of 512 observations (at least N of them, so the
-    // Gram matrix is not singular), scored on a few samples.
+    // RF: one fit at N up to 500 on a few blocks of 512 observations (at least 2N of
+    // them, so the Gram matrix is not singular), scored on a few samples; its rate
+    // (mostly GEMM) stands for the wider fits.
     let act = p.activation()?;
+    let n_cal = n_max.min(500);
     let mut q = p.clone();
-    q.fit_samples = (2 * n_max).max(1024).div_ceil(512) * 512;
+    q.fit_samples = (2 * n_cal).max(1024).div_ceil(512) * 512;
     q.test_samples = 16;
-    let unit = Unit::Rf { n: n_max, draw: 0 };
+    let unit = Unit::Rf { n: n_cal, draw: 0 };
     let t = Instant::now();
-    let w = crate::rf::sample_weights(target, n_max, crate::rf::WeightLaw::Isotropic, &mut crate::rng::stream(p.seed, crate::rng::Stream::Weights, 0, 0));
+    let w = crate::rf::sample_weights(target, n_cal, crate::rf::WeightLaw::Isotropic, &mut crate::rng::stream(p.seed, crate::rng::Stream::Weights, 0, 0));
     let _ = crate::rf::rf_risk(target, &target.matrix(), &w, act);
     let _ = crate::fit::fit_and_score(target, crate::fit::Features::Rf(&w, act), q.fit_samples, q.test_samples, q.ridge, &mut crate::rng::stream(p.seed, crate::rng::Stream::Fit, 0, 0));
     let secs = t.elapsed().as_secs_f64();
