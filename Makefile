@@ -7,7 +7,7 @@ PORT ?= 8000
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup setup-web build serve test test-native test-browser test-e2e figures bench soak clean
+.PHONY: setup setup-web build serve test test-native test-browser test-e2e test-cluster figures bench soak clean
 
 setup:
 	bash scripts/setup.sh test
@@ -28,6 +28,7 @@ test: setup
 	$(MAKE) test-browser
 	$(MAKE) test-e2e
 	$(MAKE) test-engines
+	$(MAKE) test-cluster
 
 test-native:
 	cargo test --release
@@ -47,6 +48,11 @@ test-engines: build
 test-wasm-pack: setup
 	wasm-pack test --headless --chrome
 	wasm-pack test --headless --firefox
+
+## test-cluster: the protocol's units through threads, GNU parallel, kill + resume and a one-node Slurm array: same merged bytes
+test-cluster:
+	cargo build --release --bin lazy-training
+	bash tests/cluster/reproduce.sh
 
 ## figures: the paper's Figures 1 and 2 at paper scale (d = 450) into figures/
 figures:

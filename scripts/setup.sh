@@ -58,4 +58,10 @@ if [ -f package.json ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node
   log "installing the end-to-end test's npm packages"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 fi
+# The cluster test (tests/cluster/reproduce.sh): a one-node Slurm cluster and GNU parallel.
+if ! command -v sbatch >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1 || ! command -v parallel >/dev/null 2>&1; then
+  log "installing slurm-wlm, munge and parallel from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge parallel >/dev/null
+fi
 log "tools ready"

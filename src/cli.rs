@@ -5,7 +5,8 @@
 //!
 //! Subcommands: `theory` (section-5 curves), `exact` (exact finite-d population risks
 //! over draws of W), `sgd` (one-pass SGD with the exact risk at each record),
-//! `figure` (the paper's Figure 1 or 2 as SVG, with CSV of its data).
+//! `figure` (the paper's Figure 1 or 2 as SVG, with CSV of its data), `reproduce` (the
+//! paper's own protocol in units of work, see [`crate::reproduce`]).
 //! Output is JSON (default) or CSV on stdout; progress goes to stderr. Bad arguments
 //! exit with status 2 and a one-line message; a diverging SGD run exits with 1.
 
@@ -159,6 +160,8 @@ enum Cmd {
         #[arg(long)]
         quiet: bool,
     },
+    /// The paper's protocol (Figure 1 or 2: SGD over a step-size grid, RF fits, test risks) as units of work; `reproduce merge` builds the figure.
+    Reproduce(crate::reproduce::cli::ReproduceArgs),
 }
 
 /// Run the command line on `args` (the first is the program name), writing results
@@ -314,6 +317,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Fail> {
             res.map(|_| ()).map_err(Fail::from)
         }
         Cmd::Figure { preset, d, draws, sgd_d, sgd_steps, seed, out: svg_out, csv, quiet } => figure(out, &preset, d, draws, sgd_d, sgd_steps, seed, &svg_out, csv.as_deref(), quiet, dry, &limits),
+        Cmd::Reproduce(args) => crate::reproduce::cli::run(args, dry, out).map_err(|f| if f.input { Fail::Input(f.message) } else { Fail::Runtime(f.message) }),
     }
 }
 

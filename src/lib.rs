@@ -21,6 +21,7 @@
 //! | [`params`] | every input checked once, with the error a person can act on |
 //! | [`finite`] | no non-finite output: result checks, the zero clamp of risks, the JSON guard |
 //! | [`plot`] | the figures, drawn on any plotters backend |
+//! | `reproduce` | the paper's protocol as units of work: one machine or a cluster (native only) |
 //! | [`cli`] | the `lazy-training` command line (feature `cli`) |
 //!
 //! Conventions are those of docs/maths.md: risks are normalised so the trivial
@@ -41,6 +42,8 @@ pub mod normal;
 pub mod nt;
 pub mod params;
 pub mod plot;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod reproduce;
 pub mod rf;
 pub mod rng;
 pub mod settings;

@@ -405,4 +405,10 @@ impl SgdRun {
     pub fn weights(&self) -> &DMatrix<f64> {
         &self.w
     }
+    /// The current predictor `f(x) = <x, M x> + c` as `(M, c)`, in the eigenbasis of
+    /// the target (to score it on fresh samples).
+    pub fn quadratic_form(&mut self) -> (DMatrix<f64>, f64) {
+        self.form_m();
+        (self.m.clone(), self.c)
+    }
 }
