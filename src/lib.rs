@@ -15,6 +15,7 @@
 //! | [`sgd`] | one-pass SGD as a step-wise state machine |
 //! | [`normal`] | standard normals in bulk for the SGD batches (ziggurat, two interleaved xoshiro256++ generators) |
 //! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
+//! | [`explorer`] | what the page shows, in pure Rust: the settings table, runs, overlap records, panels, export, hover hit-tests |
 //! | [`settings`] | the page's settings (URL or controls) parsed into checked configs |
 //! | [`params`] | every input checked once, with the error a person can act on |
 //! | [`plot`] | the figures, drawn on any plotters backend |
@@ -28,6 +29,7 @@ pub mod activation;
 pub mod cli;
 pub mod error;
 pub mod experiment;
+pub mod explorer;
 pub mod fit;
 pub mod linalg;
 pub mod model;
