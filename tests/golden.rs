@@ -31,7 +31,8 @@ fn num_eq(a: f64, b: f64, rel: f64) -> bool {
 fn diff(now: &Value, was: &Value, path: &str, rel: f64, ignore: &[&str], out: &mut Vec<String>) {
     match (now, was) {
         (Value::Object(a), Value::Object(b)) => {
-            for k in a.keys().chain(b.keys()) {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for k in keys {
                 if ignore.contains(&k.as_str()) {
                     continue;
                 }
