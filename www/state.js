@@ -37,7 +37,7 @@ export function useTable(table) {
     SETTINGS[s.key] = s;
   }
   REGIMES = table.regimes;
-  PRESETS = table.presets;
+  PRESETS = Object.fromEntries((table.preset_order || Object.keys(table.presets)).map((n) => [n, table.presets[n]]));
   COLORS = table.colors;
   HIDEABLE = [...Object.keys(FIELDS), ...PAGE_PARTS];
 }

@@ -211,5 +211,7 @@ pub fn table_json(limits: &Limits) -> String {
             (p.name.to_string(), json!({ "label": p.label, "title": p.title, "values": values }))
         })
         .collect();
-    json!({ "version": URL_VERSION, "settings": settings, "regimes": regimes, "colors": colors, "presets": presets }).to_string()
+    // JSON objects lose their order here: `preset_order` keeps the buttons' order.
+    let order: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+    json!({ "version": URL_VERSION, "settings": settings, "regimes": regimes, "colors": colors, "presets": presets, "preset_order": order }).to_string()
 }
