@@ -5,17 +5,24 @@
 //!
 //! Subcommands: `theory` (section-5 curves), `exact` (exact finite-d population risks
 //! over draws of W), `sgd` (one-pass SGD with the exact risk at each record),
-//! `figure` (the paper's Figure 1 or 2 as SVG, with CSV of its data), `reproduce` (the
-//! paper's own protocol in units of work, see [`crate::reproduce`]).
+//! `figure` (the paper's Figure 1 or 2 as SVG, with CSV of its data), `panel` (any of
+//! the page's three panels, through the same explorer core, as SVG, CSV and JSON),
+//! `reproduce` (the paper's own protocol in units of work, see [`crate::reproduce`]).
+//! Every JSON output carries its provenance under `origin` ([`Provenance`]; not "provenance": that word contains "nan", which tests look for); CSV, JSON and SVG are
+//! written by [`crate::explorer::export`], the page's own export path.
 //! Output is JSON (default) or CSV on stdout; progress goes to stderr. Bad arguments
 //! exit with status 2 and a one-line message; a diverging SGD run exits with 1.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::activation::Activation;
-use crate::experiment::{log_grid, Sweep, Theory, BAYES_SAMPLES};
+use crate::experiment::{Sweep, Theory, BAYES_SAMPLES};
+use crate::explorer::export::{self, num, Provenance};
+use crate::explorer::settings_table::{default_of, paper_eta, preset_model};
+use crate::explorer::{self, panels, theory_grid, Explorer};
 use crate::model::{ModelKind, Spectrum};
 use crate::params::{parse_list, Curve, Limits, ModelParams, SgdParams, SgdRegime, SweepParams};
 use crate::plot::{self, SgdCurve, Style};
+use crate::settings::query_pairs;
 use crate::sgd::SgdRun;
 use crate::error::Error;
 use serde_json::{json, Map, Value};
@@ -41,7 +48,7 @@ enum Format {
 #[derive(Args, Clone)]
 struct ModelArgs {
     /// Data model: qf (quadratic target) or mg (mixture of Gaussians).
-    #[arg(long, default_value = "qf")]
+    #[arg(long, default_value = default_of("model", ModelKind::Qf))]
     model: String,
     /// Dimension d.
     #[arg(long, default_value_t = 450, allow_hyphen_values = true)]
@@ -53,9 +60,12 @@ struct ModelArgs {
     #[arg(long)]
     rotate: bool,
     /// Seed of every random draw (same seed, same numbers).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value = default_of("seed", ModelKind::Qf))]
     seed: u64,
 }
+
+/// The N/d values of `theory` and `exact` when none are given.
+const DEFAULT_RHO: &str = "0.1,0.25,0.5,0.75,1,1.5,2,3,5,10";
 
 impl ModelArgs {
     fn params(&self) -> Result<ModelParams, Error> {
@@ -73,6 +83,15 @@ impl ModelArgs {
         };
         Ok(ModelParams { kind, d: self.d, spectrum, rotate: self.rotate, seed: self.seed })
     }
+
+    /// The spectrum as given (or the model's default), for provenance.
+    fn spectrum_text(&self, kind: ModelKind) -> String {
+        self.spectrum.clone().unwrap_or_else(|| Spectrum::default_for(kind).to_string())
+    }
+
+    fn provenance(&self, mp: &ModelParams, activation: Activation, curves: &[Curve], draws: Option<usize>) -> Value {
+        Provenance { kind: mp.kind, d: mp.d, spectrum: &self.spectrum_text(mp.kind), rotate: mp.rotate, activation, curves, seed: mp.seed, draws }.to_json()
+    }
 }
 
 #[derive(Subcommand)]
@@ -82,10 +101,10 @@ enum Cmd {
         #[command(flatten)]
         model: ModelArgs,
         /// Comma-separated rho = N/d values.
-        #[arg(long, default_value = "0.1,0.25,0.5,0.75,1,1.5,2,3,5,10")]
+        #[arg(long, default_value = DEFAULT_RHO)]
         rho: String,
-        /// Activation: quadratic, relu, abs, tanh (centred).
-        #[arg(long, default_value = "quadratic")]
+        /// Activation of the RF curves: quadratic, relu, abs, tanh (centred); NT and NN are the quadratic-activation results.
+        #[arg(long, default_value = default_of("activation", ModelKind::Qf))]
         activation: String,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
@@ -94,12 +113,12 @@ enum Cmd {
     Exact {
         #[command(flatten)]
         model: ModelArgs,
-        #[arg(long, default_value = "0.1,0.25,0.5,0.75,1,1.5,2,3,5,10")]
+        #[arg(long, default_value = DEFAULT_RHO)]
         rho: String,
         /// Number of draws of W per rho.
         #[arg(long, default_value_t = 10)]
         draws: usize,
-        #[arg(long, default_value = "quadratic")]
+        #[arg(long, default_value = default_of("activation", ModelKind::Qf))]
         activation: String,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
@@ -118,7 +137,7 @@ enum Cmd {
         #[arg(long)]
         neurons: usize,
         /// Batch size (fresh samples per step).
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value = default_of("batch", ModelKind::Qf))]
         batch: usize,
         /// Step size eta; the SGD step is eta/d.
         #[arg(long, allow_hyphen_values = true)]
@@ -149,7 +168,7 @@ enum Cmd {
         /// SGD steps (default: 60000 for fig1, 30000 for fig2).
         #[arg(long)]
         sgd_steps: Option<u64>,
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value = default_of("seed", ModelKind::Qf))]
         seed: u64,
         /// Output SVG file.
         #[arg(long)]
@@ -162,6 +181,27 @@ enum Cmd {
     },
     /// The paper's protocol (Figure 1 or 2: SGD over a step-size grid, RF fits, test risks) as units of work; `reproduce merge` builds the figure.
     Reproduce(crate::reproduce::cli::ReproduceArgs),
+    /// One of the page's panels (width, sgd, overlap) from the page's settings, computed to the end by the page's own explorer core; prints the page's JSON export.
+    Panel {
+        /// The page's settings as a link's query, e.g. "model=mg&d=40&neurons=10" (keys, defaults and checks as on the page).
+        #[arg(long, default_value = "")]
+        settings: String,
+        /// Which panel: width, sgd or overlap.
+        #[arg(long, default_value = "overlap")]
+        panel: String,
+        /// Write the panel as SVG.
+        #[arg(long)]
+        out: Option<String>,
+        /// Write the panel's data as CSV (the page's CSV export).
+        #[arg(long)]
+        csv: Option<String>,
+        /// SVG width in pixels.
+        #[arg(long, default_value_t = 640)]
+        width: u32,
+        /// SVG height in pixels.
+        #[arg(long, default_value_t = 480)]
+        height: u32,
+    },
 }
 
 /// Run the command line on `args` (the first is the program name), writing results
@@ -243,18 +283,16 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Fail> {
             for (c, v) in &th.curves {
                 curves.insert(c.name(mp.kind).into(), json!(v));
             }
-            let mut json_out = json!({"model": mp.kind.to_string(), "d": mp.d, "activation": act.to_string(), "tau": target.tau(), "rho": rho, "curves": curves});
+            let provenance = model.provenance(&mp, act, Curve::theory_set(mp.kind), None);
+            let mut json_out = json!({"model": mp.kind.to_string(), "d": mp.d, "tau": target.tau(), "rho": rho, "curves": curves, "origin": provenance});
             if let Some(se) = th.bayes_se {
                 json_out["bayes_stderr"] = json!(se);
             }
             emit(out, format, &json_out, || {
-                let names: Vec<&str> = th.curves.iter().map(|(c, _)| c.name(mp.kind)).collect();
-                let mut s = format!("rho,{}\n", names.join(","));
-                for (i, r) in rho.iter().enumerate() {
-                    let row: Vec<String> = th.curves.iter().map(|(_, v)| fmt(v[i])).collect();
-                    s += &format!("{},{}\n", fmt(*r), row.join(","));
-                }
-                s
+                let mut columns = vec!["rho"];
+                columns.extend(th.curves.iter().map(|(c, _)| c.name(mp.kind)));
+                let rows: Vec<Vec<Value>> = rho.iter().enumerate().map(|(i, r)| std::iter::once(num(*r)).chain(th.curves.iter().map(|(_, v)| num(v[i]))).collect()).collect();
+                export::csv(&columns, &rows)
             })
         }
         Cmd::Exact { model, rho, draws, activation, format, quiet } => {
@@ -276,21 +314,21 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Fail> {
             for (c, stats) in &results {
                 curves.insert(c.name(mp.kind).into(), json!({"mean": stats.iter().map(|s| s.mean).collect::<Vec<_>>(), "std": stats.iter().map(|s| s.std).collect::<Vec<_>>()}));
             }
-            let json_out = json!({"model": mp.kind.to_string(), "d": mp.d, "draws": draws, "rho": params.rho, "curves": curves});
+            let provenance = model.provenance(&mp, params.activation, &params.curves, Some(draws));
+            let json_out = json!({"model": mp.kind.to_string(), "d": mp.d, "draws": draws, "rho": params.rho, "curves": curves, "origin": provenance});
             emit(out, format, &json_out, || {
-                let mut s = String::from("rho");
+                let mut columns = vec!["rho".to_string()];
                 for (c, _) in &results {
-                    s += &format!(",{0}_mean,{0}_std", c.name(mp.kind));
+                    columns.push(format!("{}_mean", c.name(mp.kind)));
+                    columns.push(format!("{}_std", c.name(mp.kind)));
                 }
-                s.push('\n');
-                for (i, r) in params.rho.iter().enumerate() {
-                    s += &fmt(*r);
-                    for (_, st) in &results {
-                        s += &format!(",{},{}", fmt(st[i].mean), fmt(st[i].std));
-                    }
-                    s.push('\n');
-                }
-                s
+                let rows: Vec<Vec<Value>> = params
+                    .rho
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| std::iter::once(num(*r)).chain(results.iter().flat_map(|(_, st)| [num(st[i].mean), num(st[i].std)])).collect())
+                    .collect();
+                export::csv(&columns, &rows)
             })
         }
         Cmd::Sgd { model, regime, neurons, batch, lr, steps, record_every, format } => {
@@ -302,20 +340,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Fail> {
             let mut run = SgdRun::new(&params, &limits)?;
             let res = run.advance(u64::MAX);
             let samples = run.record_samples();
+            // SGD trains the quadratic-activation networks (NT or NN).
+            let provenance = model.provenance(&params.model, Activation::Quadratic, &[params.regime.curve()], None);
             let mut json_out = json!({"model": params.model.kind.to_string(), "regime": params.regime, "d": params.model.d, "neurons": neurons,
-                "steps": run.record_steps(), "samples": samples, "risk": run.record_risks(), "limit": run.limit()});
+                "steps": run.record_steps(), "samples": samples, "risk": run.record_risks(), "limit": run.limit(), "origin": provenance});
             if let Err(e) = &res {
                 json_out["error"] = json!(e.to_string());
             }
             emit(out, format, &json_out, || {
-                let mut s = String::from("step,samples,risk,limit\n");
-                for ((st, sa), r) in run.record_steps().iter().zip(&samples).zip(run.record_risks()) {
-                    s += &format!("{st},{sa},{},{}\n", fmt(*r), fmt(run.limit()));
-                }
-                s
+                let rows: Vec<Vec<Value>> = run.record_steps().iter().zip(&samples).zip(run.record_risks()).map(|((st, sa), r)| vec![json!(st), json!(sa), num(*r), num(run.limit())]).collect();
+                export::csv(&["step", "samples", "risk", "limit"], &rows)
             })?;
             res.map(|_| ()).map_err(Fail::from)
         }
+        Cmd::Panel { settings, panel, out: svg_out, csv, width, height } => panel_cmd(out, &settings, &panel, svg_out.as_deref(), csv.as_deref(), (width, height), dry, &limits),
         Cmd::Figure { preset, d, draws, sgd_d, sgd_steps, seed, out: svg_out, csv, quiet } => figure(out, &preset, d, draws, sgd_d, sgd_steps, seed, &svg_out, csv.as_deref(), quiet, dry, &limits),
         Cmd::Reproduce(args) => crate::reproduce::cli::run(args, dry, out).map_err(|f| if f.input { Fail::Input(f.message) } else { Fail::Runtime(f.message) }),
     }
@@ -343,10 +381,6 @@ fn check_output_path(field: &str, path: &str) -> Result<(), Fail> {
         let _ = std::fs::remove_file(p);
     }
     Ok(())
-}
-
-fn fmt(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
 /// Write the output, JSON or CSV (both from the same numbers), after the last-line
@@ -378,10 +412,11 @@ fn run_sweep(params: &SweepParams, limits: &Limits, quiet: bool) -> Result<Sweep
 #[allow(clippy::too_many_arguments)]
 fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: Option<usize>, sgd_steps: Option<u64>, seed: u64, out: &str, csv: Option<&str>, quiet: bool, dry: bool, limits: &Limits) -> Result<(), Fail> {
     let t0 = Instant::now();
-    let (kind, eta, default_steps) = match preset {
-        "fig1" => (ModelKind::Qf, 0.02, 60_000u64),
-        "fig2" => (ModelKind::Mg, 0.3, 30_000u64),
-        other => return Err(Fail::Input(format!("preset: unknown preset {other:?}; use fig1 (qf) or fig2 (mg)"))),
+    // The page's presets fig1 and fig2 say which model; the paper's SGD steps per figure.
+    let (kind, default_steps) = match (preset, preset_model(preset)) {
+        ("fig1", Some(kind)) => (kind, 60_000u64),
+        ("fig2", Some(kind)) => (kind, 30_000u64),
+        (other, _) => return Err(Fail::Input(format!("preset: unknown preset {other:?}; use fig1 (qf) or fig2 (mg)"))),
     };
     let mp = ModelParams { kind, d, spectrum: Spectrum::default_for(kind), rotate: false, seed };
     let rho = vec![0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0];
@@ -392,10 +427,7 @@ fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: O
     let n = (sd / 2).max(1);
     let sgd_params: Vec<SgdParams> = [SgdRegime::Nt, SgdRegime::Nn]
         .into_iter()
-        .map(|regime| {
-            let eta_r = if regime == SgdRegime::Nt { 0.02 } else { eta };
-            SgdParams { model: ModelParams { d: sd, ..mp.clone() }, regime, neurons: n, batch: 100, eta: eta_r, steps, record_every: (steps / 400).max(1) }
-        })
+        .map(|regime| SgdParams { model: ModelParams { d: sd, ..mp.clone() }, regime, neurons: n, batch: 100, eta: paper_eta(kind, regime), steps, record_every: (steps / 400).max(1) })
         .collect();
     params.validate(limits)?;
     for sp in &sgd_params {
@@ -414,8 +446,7 @@ fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: O
     }
     let sweep = run_sweep(&params, limits, quiet)?;
     let target = sweep.target().clone();
-    let grid = log_grid(rho[0] / 1.1, rho[rho.len() - 1] * 1.1, 200);
-    let theory = Theory::try_compute(&target, Activation::Quadratic, Curve::theory_set(kind), &grid, BAYES_SAMPLES, seed)?;
+    let theory = Theory::try_compute(&target, Activation::Quadratic, Curve::theory_set(kind), &theory_grid(&rho), BAYES_SAMPLES, seed)?;
     let dots = sweep.results();
     let left = plot::width_panel(kind, d, &theory, &rho, &dots);
     let t_sweep = t0.elapsed().as_secs_f64();
@@ -442,29 +473,61 @@ fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: O
             }
         }
     }
-    let (w, h) = (1400u32, 560u32);
-    let mut svg = String::new();
-    {
-        use plotters::prelude::IntoDrawingArea;
-        let area = plotters::prelude::SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        plot::draw_figure(&area, &left, &right, &Style { scale: 1.0, font_px: 15.0 }).map_err(|e| Fail::Runtime(format!("drawing failed: {e}")))?;
-        area.present().map_err(|e| Fail::Runtime(format!("drawing failed: {e}")))?;
-    }
-    std::fs::write(out, svg).map_err(|e| Fail::Runtime(format!("cannot write {out}: {e}")))?;
+    let svg = export::svg_of(1400, 560, |area| plot::draw_figure(area, &left, &right, &Style { scale: 1.0, font_px: 15.0 }).map(|_| ())).map_err(Fail::Runtime)?;
+    write_file(out, &svg)?;
     if let Some(path) = csv {
-        let mut s = String::from("panel,series,x,y,err\n");
+        let mut rows = Vec::new();
         for (name, p) in [("width", &left), ("sgd", &right)] {
             for ser in &p.series {
                 for (i, (x, y)) in ser.points.iter().enumerate() {
-                    let e = ser.err.get(i).map(|e| fmt(*e)).unwrap_or_default();
-                    s += &format!("{name},{},{},{},{}\n", ser.label, fmt(*x), fmt(*y), e);
+                    rows.push(vec![json!(name), json!(ser.label), num(*x), num(*y), ser.err.get(i).map_or(Value::Null, |e| num(*e))]);
                 }
             }
         }
-        std::fs::write(path, s).map_err(|e| Fail::Runtime(format!("cannot write {path}: {e}")))?;
+        write_file(path, &export::csv(&["panel", "series", "x", "y", "err"], &rows))?;
     }
     if !quiet {
         eprintln!("  wrote {out}: width panel {:.1} s, total {:.1} s", t_sweep, t0.elapsed().as_secs_f64());
     }
     Ok(())
+}
+
+fn write_file(path: &str, text: &str) -> Result<(), Fail> {
+    std::fs::write(path, text).map_err(|e| Fail::Runtime(format!("cannot write {path}: {e}")))
+}
+
+/// `panel`: the page's explorer built from a link's query under the command line's
+/// limits, run to the end; one panel to SVG and CSV, the page's JSON export on stdout.
+#[allow(clippy::too_many_arguments)]
+fn panel_cmd(stdout: &mut dyn Write, settings: &str, panel: &str, svg: Option<&str>, csv: Option<&str>, (w, h): (u32, u32), dry: bool, limits: &Limits) -> Result<(), Fail> {
+    let input = |e: explorer::PageError| Fail::Input(e.message);
+    let number = panels::panel_number(panel).map_err(|e| Fail::Input(format!("panel: {}", e.message)))?;
+    let pairs = query_pairs(settings);
+    let get = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let cfg = crate::settings::PageConfig::parse(&get, limits).map_err(|e| input(e.into()))?;
+    cfg.check(limits)?;
+    for (field, path) in [("out", svg), ("csv", csv)] {
+        if let Some(p) = path {
+            check_output_path(field, p)?;
+        }
+    }
+    if dry {
+        let (a, b, c) = (cfg.sweep().cost(), cfg.sgd(SgdRegime::Nt).cost(), cfg.sgd(SgdRegime::Nn).cost());
+        return dry_run(stdout, crate::params::Cost { flops: a.flops + b.flops + c.flops, bytes: a.bytes.max(b.bytes).max(c.bytes) });
+    }
+    let mut ex = Explorer::new(cfg, limits).map_err(input)?;
+    while !ex.sweep().done() {
+        ex.advance_sweep_units(usize::MAX).map_err(|e| Fail::Runtime(e.message))?;
+    }
+    while !ex.sgd_done() {
+        ex.advance_sgd_steps(u64::MAX).map_err(|e| Fail::Runtime(e.message))?;
+    }
+    if let Some(path) = svg {
+        write_file(path, &ex.svg(number, w, h).map_err(|e| Fail::Runtime(e.message))?)?;
+    }
+    if let Some(path) = csv {
+        write_file(path, &ex.csv(number).map_err(|e| Fail::Runtime(e.message))?)?;
+    }
+    let json: Value = serde_json::from_str(&ex.export_json()).map_err(|e| Fail::Runtime(format!("export: {e}")))?;
+    emit(stdout, Format::Json, &json, String::new)
 }

@@ -190,7 +190,7 @@ impl Sweep {
     }
 }
 
-/// Theory curves (formulas.md section 5) on a grid of rho.
+/// Theory curves (docs/maths.md section 5) on a grid of rho.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Theory {
     pub rho: Vec<f64>,

@@ -17,6 +17,7 @@
 //! | [`limits`] | the size caps of the command line and the page |
 //! | [`normal`] | standard normals in bulk for the SGD batches (ziggurat, two interleaved xoshiro256++ generators) |
 //! | [`experiment`] | width sweeps as step-wise state machines, theory grids |
+//! | [`explorer`] | what the page shows, in pure Rust: the settings table, runs, overlap records, panels, export, hover hit-tests |
 //! | [`settings`] | the page's settings (URL or controls) parsed into checked configs |
 //! | [`params`] | every input checked once, with the error a person can act on |
 //! | [`finite`] | no non-finite output: result checks, the zero clamp of risks, the JSON guard |
@@ -32,6 +33,7 @@ pub mod activation;
 pub mod cli;
 pub mod error;
 pub mod experiment;
+pub mod explorer;
 pub mod finite;
 pub mod fit;
 pub mod limits;

@@ -85,15 +85,65 @@ pub enum Curve {
     Bayes,
 }
 
+/// Everything shown about one curve, in one table: its name (CLI, URL, JSON keys),
+/// its label in plots and exports, its label beside the page's check box, and its
+/// colour (colour-blind safe, Okabe-Ito). RF's names and labels depend on the model
+/// (qf has two RF curves, mg one).
+pub struct CurveInfo {
+    pub curve: Curve,
+    /// (qf, mg) names.
+    pub name: (&'static str, &'static str),
+    /// (qf, mg) labels in plots, tables and exports.
+    pub label: (&'static str, &'static str),
+    /// (qf, mg) labels of the page's check boxes.
+    pub control: (&'static str, &'static str),
+    pub color: (u8, u8, u8),
+}
+
+/// The curve table (see [`CurveInfo`]), in [`Curve`] order.
+pub const CURVES: [CurveInfo; 5] = [
+    CurveInfo { curve: Curve::RfIso, name: ("rf_iso", "rf"), label: ("RF (isotropic)", "RF"), control: ("RF, isotropic features", "RF"), color: (0, 114, 178) },
+    CurveInfo { curve: Curve::RfOpt, name: ("rf_opt", "rf_opt"), label: ("RF (optimal)", "RF (optimal)"), control: ("RF, optimal features", "RF, optimal features"), color: (86, 180, 233) },
+    CurveInfo { curve: Curve::Nt, name: ("nt", "nt"), label: ("NT", "NT"), control: ("NT (lazy)", "NT (lazy)"), color: (213, 94, 0) },
+    CurveInfo { curve: Curve::Nn, name: ("nn", "nn"), label: ("NN", "NN"), control: ("NN (trained)", "NN (trained)"), color: (0, 158, 115) },
+    CurveInfo { curve: Curve::Bayes, name: ("bayes", "bayes"), label: ("Bayes error", "Bayes error"), control: ("Bayes error", "Bayes error"), color: (0, 0, 0) },
+];
+
+fn by_model<T>(pair: (T, T), kind: ModelKind) -> T {
+    match kind {
+        ModelKind::Qf => pair.0,
+        ModelKind::Mg => pair.1,
+    }
+}
+
 impl Curve {
+    fn info(self) -> &'static CurveInfo {
+        &CURVES[self as usize]
+    }
+    /// The curve's name (CLI, URL and JSON keys): `rf_iso` (qf) or `rf` (mg), ...
     pub fn name(self, kind: ModelKind) -> &'static str {
-        match (self, kind) {
-            (Curve::RfIso, ModelKind::Qf) => "rf_iso",
-            (Curve::RfIso, ModelKind::Mg) => "rf",
-            (Curve::RfOpt, _) => "rf_opt",
-            (Curve::Nt, _) => "nt",
-            (Curve::Nn, _) => "nn",
-            (Curve::Bayes, _) => "bayes",
+        by_model(self.info().name, kind)
+    }
+    /// The curve's label in plots, tables and exports.
+    pub fn label(self, kind: ModelKind) -> &'static str {
+        by_model(self.info().label, kind)
+    }
+    /// The label of the curve's check box on the page.
+    pub fn control_label(self, kind: ModelKind) -> &'static str {
+        by_model(self.info().control, kind)
+    }
+    /// The curve's colour (RGB).
+    pub fn color(self) -> (u8, u8, u8) {
+        self.info().color
+    }
+    /// The activation this curve's results use: RF uses the chosen one; NT and NN are
+    /// the quadratic-activation results (their theorems and simulations); the Bayes
+    /// error has none.
+    pub fn activation(self, chosen: Activation) -> Option<Activation> {
+        match self {
+            Curve::RfIso | Curve::RfOpt => Some(chosen),
+            Curve::Nt | Curve::Nn => Some(Activation::Quadratic),
+            Curve::Bayes => None,
         }
     }
     /// The theory curves of a model, in display order.
@@ -224,6 +274,16 @@ pub enum SgdRegime {
     Nn,
     /// The linearisation at the initial W (`a_i` and `c`).
     Nt,
+}
+
+impl SgdRegime {
+    /// The width-plot curve of this regime (same name, label and colour).
+    pub fn curve(self) -> Curve {
+        match self {
+            SgdRegime::Nn => Curve::Nn,
+            SgdRegime::Nt => Curve::Nt,
+        }
+    }
 }
 
 impl std::str::FromStr for SgdRegime {

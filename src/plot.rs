@@ -94,27 +94,19 @@ impl Mapping {
     }
 }
 
-/// Colours (colour-blind safe, Okabe-Ito) and labels of the curves.
+/// A curve's colour (from the curve table, [`crate::params::CURVES`]).
 pub fn curve_color(c: Curve) -> (u8, u8, u8) {
-    match c {
-        Curve::RfIso => (0, 114, 178),   // blue
-        Curve::RfOpt => (86, 180, 233),  // sky blue
-        Curve::Nt => (213, 94, 0),       // vermillion
-        Curve::Nn => (0, 158, 115),      // green
-        Curve::Bayes => (0, 0, 0),
-    }
+    c.color()
 }
 
+/// A curve's label in plots (from the curve table, [`crate::params::CURVES`]).
 pub fn curve_label(c: Curve, kind: ModelKind) -> &'static str {
-    match (c, kind) {
-        (Curve::RfIso, ModelKind::Qf) => "RF (isotropic)",
-        (Curve::RfIso, ModelKind::Mg) => "RF",
-        (Curve::RfOpt, _) => "RF (optimal)",
-        (Curve::Nt, _) => "NT",
-        (Curve::Nn, _) => "NN",
-        (Curve::Bayes, _) => "Bayes error",
-    }
+    c.label(kind)
 }
+
+/// The width panel's x axis extends this factor beyond its data (the theory lines
+/// stop a little short of it: `explorer::THEORY_MARGIN`).
+pub const AXIS_MARGIN: f64 = 1.15;
 
 /// The left panel: theory lines and exact-population dots (mean +- std over draws).
 pub fn width_panel(kind: ModelKind, d: usize, theory: &Theory, rho: &[f64], dots: &[(Curve, Vec<Stat>)]) -> Panel {
@@ -145,7 +137,7 @@ pub fn width_panel(kind: ModelKind, d: usize, theory: &Theory, rho: &[f64], dots
         title: format!("{}, d = {d}: lines theory, dots simulation", kind_title(kind)),
         x_label: "N/d".into(),
         y_label: "test risk (normalised)".into(),
-        x_range: (lo / 1.15, hi * 1.15),
+        x_range: (lo / AXIS_MARGIN, hi * AXIS_MARGIN),
         y_range: (0.0, 1.05),
         series,
         legend: match kind {
@@ -182,10 +174,7 @@ pub fn sgd_panel(kind: ModelKind, d: usize, n: usize, runs: &[SgdCurve], max_sam
     let y_hi = runs.iter().flat_map(|r| points(r).into_iter().map(|p| p.1).chain([r.limit])).filter(|v| v.is_finite()).fold(1.0f64, f64::max).min(3.0);
     let mut series = Vec::new();
     for run in runs {
-        let c = match run.regime {
-            SgdRegime::Nn => Curve::Nn,
-            SgdRegime::Nt => Curve::Nt,
-        };
+        let c = run.regime.curve();
         let name = curve_label(c, kind);
         series.push(Series { label: format!("{name} SGD"), color: curve_color(c), mark: Mark::Line, points: points(run), err: Vec::new() });
         series.push(Series {

@@ -3,13 +3,17 @@
 //! optional, read as text: `model` (qf|mg), `d`, `spectrum`, `rotate`, `activation`,
 //! `regimes` (comma list of rf_iso, rf_opt, nt, nn for qf; rf, nt, nn, bayes for mg),
 //! `rho_min`, `rho_max`, `rho_points`, `draws`, `neurons`, `batch`, `eta_nt`, `eta_nn`,
-//! `steps`, `record_every`, `seed`. Every error names the key at fault; range checks
-//! are the core's own ([`crate::params`]), run by [`PageConfig::check`].
+//! `steps`, `record_every`, `seed`: the rows of the settings table
+//! ([`crate::explorer::settings_table`]), which gives each its default, the wording of
+//! its messages and its range. Every error names the key at fault; the ranges of the
+//! counts and step sizes are the core's own checks ([`crate::params`], same bounds as
+//! the table's), run by [`PageConfig::check`].
 
 use crate::activation::Activation;
 use crate::error::Error;
 use crate::experiment::log_grid;
 use crate::model::{clip, ModelKind, Spectrum};
+use crate::explorer::settings_table::{self as table, Range, Setting};
 use crate::params::{Curve, Limits, ModelParams, SgdParams, SgdRegime, SweepParams};
 
 /// The page's settings, parsed with field-named errors.
@@ -18,6 +22,8 @@ pub struct PageConfig {
     pub kind: ModelKind,
     pub d: usize,
     pub spectrum: Spectrum,
+    /// The spectrum as given (for provenance).
+    pub spectrum_text: String,
     pub rotate: bool,
     pub activation: Activation,
     pub curves: Vec<Curve>,
@@ -32,8 +38,14 @@ pub struct PageConfig {
     pub seed: u64,
 }
 
-/// Reads one setting as text through the caller's lookup (`None`: not given).
-struct Fields<'a>(&'a dyn Fn(&str) -> Option<String>);
+/// Reads one setting as text through the caller's lookup (`None`: not given); the
+/// default, the wording of messages and the range come from the settings table.
+struct Fields<'a>(&'a dyn Fn(&str) -> Option<String>, ModelKind);
+
+fn row(key: &'static str) -> &'static Setting {
+    // Every key read below is a row of the table (tests/explorer.rs reads them all).
+    table::setting(key).unwrap_or(&table::SETTINGS[0])
+}
 
 impl Fields<'_> {
     fn text(&self, key: &str) -> Option<String> {
@@ -42,98 +54,92 @@ impl Fields<'_> {
         if t.is_empty() { None } else { Some(t.to_string()) }
     }
 
-
-    fn float(&self, key: &'static str, default: f64, what: &str) -> Result<f64, Error> {
-        match self.text(key) {
-            None => Ok(default),
-            Some(t) => t
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| Error::invalid(key, format!("{what} must be a number, got {:?}", clip(&t)))),
-        }
+    /// The given text, else the table's default for the model.
+    fn text_or_default(&self, key: &'static str) -> String {
+        self.text(key).unwrap_or_else(|| table::default_of(key, self.1).to_string())
     }
 
-    fn whole(&self, key: &'static str, default: u64, what: &str) -> Result<u64, Error> {
-        match self.text(key) {
-            None => Ok(default),
-            Some(t) => t.parse::<u64>().map_err(|_| Error::invalid(key, format!("{what} must be a whole number, got {:?}", clip(&t)))),
-        }
+    fn float(&self, key: &'static str) -> Result<f64, Error> {
+        let t = self.text_or_default(key);
+        t.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| Error::invalid(key, format!("{} must be a number, got {:?}", row(key).what, clip(&t))))
+    }
+
+    fn whole(&self, key: &'static str) -> Result<u64, Error> {
+        let t = self.text_or_default(key);
+        t.parse::<u64>().map_err(|_| Error::invalid(key, format!("{} must be a whole number, got {:?}", row(key).what, clip(&t))))
     }
 }
 
-/// Largest seed that survives a round trip through a JS number.
-const MAX_SEED: u64 = (1 << 53) - 1;
+/// The table's range of a number, for the settings checked at parse time.
+fn positive(key: &'static str, v: f64) -> Result<(), Error> {
+    match row(key).range {
+        Range::Positive { .. } if v <= 0.0 => Err(Error::invalid(key, format!("{} must be positive, got {}", row(key).what, crate::params::num(v)))),
+        _ => Ok(()),
+    }
+}
+
+/// The table's range of a whole number, for the settings checked at parse time.
+fn between(key: &'static str, v: u64, limits: &Limits) -> Result<(), Error> {
+    match row(key).range {
+        Range::Between { lo, hi } if v < lo || v > hi(limits) => Err(Error::invalid(key, format!("{} must be between {lo} and {}, got {v}", row(key).what, hi(limits)))),
+        _ => Ok(()),
+    }
+}
 
 impl PageConfig {
     /// Parse and check the settings that `get` returns by key (strings as typed).
     pub fn parse(get: &dyn Fn(&str) -> Option<String>, limits: &Limits) -> Result<PageConfig, Error> {
-        let f = Fields(get);
-        let kind: ModelKind = f.text("model").unwrap_or_else(|| "qf".into()).parse()?;
-        let d = f.whole("d", 30, "the dimension d")?;
-        if d < 2 || d > limits.max_d as u64 {
-            return Err(Error::invalid("d", format!("the dimension d must be between 2 and {}, got {d}", limits.max_d)));
+        let kind: ModelKind = Fields(get, ModelKind::Qf).text_or_default("model").parse()?;
+        let f = Fields(get, kind);
+        let d = f.whole("d")?;
+        between("d", d, limits)?;
+        let spectrum_text = f.text_or_default("spectrum");
+        if spectrum_text.to_ascii_lowercase().starts_with("file:") {
+            return Err(Error::invalid("spectrum", "a page cannot read files; type the eigenvalues as list:a,b,.."));
         }
-        let spectrum = match f.text("spectrum") {
-            None => Spectrum::default_for(kind),
-            Some(t) if t.to_ascii_lowercase().starts_with("file:") => {
-                return Err(Error::invalid("spectrum", "a page cannot read files; type the eigenvalues as list:a,b,.."));
+        let spectrum: Spectrum = spectrum_text.parse()?;
+        let rotate = matches!(f.text_or_default("rotate").as_str(), "true" | "1" | "on");
+        let activation: Activation = f.text_or_default("activation").parse()?;
+        let mut chosen = Vec::new();
+        for name in f.text_or_default("regimes").split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+            let c = Curve::parse(name, kind)?;
+            if !chosen.contains(&c) {
+                chosen.push(c);
             }
-            Some(t) => t.parse()?,
-        };
-        let rotate = matches!(f.text("rotate").as_deref(), Some("true") | Some("1") | Some("on"));
-        let activation: Activation = f.text("activation").unwrap_or_else(|| "quadratic".into()).parse()?;
-        let curves = match f.text("regimes") {
-            None => Curve::theory_set(kind).to_vec(),
-            Some(t) => {
-                let mut v = Vec::new();
-                for name in t.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
-                    let c = Curve::parse(name, kind)?;
-                    if !v.contains(&c) {
-                        v.push(c);
-                    }
-                }
-                // Display order, whatever order the page listed them in.
-                Curve::theory_set(kind).iter().copied().filter(|c| v.contains(c)).collect()
-            }
-        };
+        }
+        // Display order, whatever order the page listed them in.
+        let curves: Vec<Curve> = Curve::theory_set(kind).iter().copied().filter(|c| chosen.contains(c)).collect();
         if curves.is_empty() {
             return Err(Error::invalid("regimes", "choose at least one regime to show"));
         }
-        let rho_min = f.float("rho_min", 0.1, "the smallest N/d")?;
-        let rho_max = f.float("rho_max", 3.0, "the largest N/d")?;
-        let points = f.whole("rho_points", 11, "the number of N/d values")?;
-        if rho_min <= 0.0 {
-            return Err(Error::invalid("rho_min", format!("the smallest N/d must be positive, got {}", crate::params::num(rho_min))));
-        }
-        if points < 1 || points > limits.max_rho_points as u64 {
-            return Err(Error::invalid("rho_points", format!("the number of N/d values must be between 1 and {}, got {points}", limits.max_rho_points)));
-        }
+        let rho_min = f.float("rho_min")?;
+        let rho_max = f.float("rho_max")?;
+        let points = f.whole("rho_points")?;
+        positive("rho_min", rho_min)?;
+        between("rho_points", points, limits)?;
         if points > 1 && rho_max <= rho_min {
             return Err(Error::invalid("rho_max", format!("the largest N/d ({}) must exceed the smallest ({})", crate::params::num(rho_max), crate::params::num(rho_min))));
         }
         let rho = log_grid(rho_min, rho_max, points as usize);
-        let draws = f.whole("draws", 5, "the number of draws")?;
-        let neurons = f.whole("neurons", 15, "the number of neurons N")?;
-        let batch = f.whole("batch", 100, "the batch size")?;
-        let (nt_default, nn_default) = match kind {
-            ModelKind::Qf => (0.02, 0.02),
-            ModelKind::Mg => (0.02, 0.3),
-        };
-        let eta_nt = f.float("eta_nt", nt_default, "the NT step size")?;
-        let eta_nn = f.float("eta_nn", nn_default, "the NN step size")?;
-        let steps = f.whole("steps", 30_000, "the number of SGD steps")?;
-        let record_every = f.whole("record_every", 150, "record-every")?;
-        let seed = f.whole("seed", 1, "the seed")?;
-        if seed > MAX_SEED {
-            return Err(Error::invalid("seed", format!("the seed must be between 0 and {MAX_SEED}, got {seed}")));
-        }
+        let draws = f.whole("draws")?;
+        let neurons = f.whole("neurons")?;
+        let batch = f.whole("batch")?;
+        let eta_nt = f.float("eta_nt")?;
+        let eta_nn = f.float("eta_nn")?;
+        let steps = f.whole("steps")?;
+        let record_every = f.whole("record_every")?;
+        let seed = f.whole("seed")?;
+        between("seed", seed, limits)?;
         // Large counts are caught by the core's range checks; clamp only so the cast is lossless.
         let size = |v: u64| v.min(u32::MAX as u64) as usize;
         Ok(PageConfig {
             kind,
             d: d as usize,
             spectrum,
+            spectrum_text,
             rotate,
             activation,
             curves,

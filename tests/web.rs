@@ -2,7 +2,7 @@
 //! `scripts/test-browser.sh` (wasm-pack test --headless --chrome). They check what a
 //! person would see: errors that name the control, a sweep that finishes, SGD that
 //! learns, pixels on a canvas, and theory values equal to the native core's and to
-//! the closed forms of formulas.md section 5.
+//! the closed forms of docs/maths.md section 5.
 #![cfg(target_arch = "wasm32")]
 
 use lazy_training::activation::Activation;
@@ -212,7 +212,7 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 #[wasm_bindgen_test]
 fn theory_equals_the_core_and_the_closed_forms() {
     // qf, quadratic activation: the page's lines against the core's theory functions
-    // (computed here) and formulas.md sec. 5: RF iso = 1 - rho/(1+rho) tau, NT = Theorem 2.
+    // (computed here) and docs/maths.md section 5: RF iso = 1 - rho/(1+rho) tau, NT = Theorem 2.
     let ex = Explorer::new(&config(&[("d", "30"), ("seed", "7")])).unwrap();
     let target = Target::new(ModelKind::Qf, 30, &Spectrum::Exp, false, 7).unwrap();
     let tau = target.tau();
@@ -339,4 +339,13 @@ fn sgd_product_kernels_match_the_triple_loop() {
     assert!(names.contains(&"wasm-simd128"), "the simd128 kernel is missing: {names:?}");
     let failures = kernels::small_gemm_failures();
     assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), &failures[..failures.len().min(3)]);
+}
+
+/// The settings table reaches the page as JSON, with the page's caps as ranges.
+#[wasm_bindgen_test]
+fn settings_table_reaches_javascript() {
+    let t: serde_json::Value = serde_json::from_str(&lazy_training::web::settings_table()).unwrap();
+    let d = t["settings"].as_array().unwrap().iter().find(|r| r["key"] == "d").unwrap();
+    assert_eq!((d["min"].as_f64(), d["max"].as_f64()), (Some(2.0), Some(200.0)));
+    assert_eq!(t["presets"]["fig2"]["values"]["model"], "mg");
 }

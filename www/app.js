@@ -1,10 +1,13 @@
 // The page: wires the controls to the state, builds the wasm Explorer from it, and
 // runs the animation loop in small time slices so the page never freezes. No maths
-// here: every number comes from the Rust core (src/web.rs); this file only arranges,
-// sizes, formats and downloads. Nothing from the URL or a control ever reaches
-// innerHTML: text goes in through textContent.
+// and no logic a native test cannot reach: every number, export, read-out and text
+// alternative comes from the Rust explorer core (src/explorer/, through src/web.rs),
+// every setting, regime, colour and preset from its settings table (state.js reads
+// it); this file only wires the DOM, runs the loop, sizes, formats and downloads.
+// Nothing from the URL or a control ever reaches innerHTML: text goes in through
+// textContent.
 import { loadWasm } from "./wasm.js";
-import { REGIMES, FIELDS, HIDEABLE, defaultFor, defaults, parseHash, toHash, presetState, matchingPreset } from "./state.js";
+import { REGIMES, FIELDS, PRESETS, COLORS, SETTINGS, HIDEABLE, useTable, defaultFor, defaults, parseHash, toHash, presetState, matchingPreset } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 const SLICE_MS = 10;          // compute per animation frame
@@ -15,9 +18,8 @@ const SLICE_MS = 10;          // compute per animation frame
 // slice, up to 3 x SLICE_MS: the share of time spent computing stays up.
 const REDRAW_MS = 50;
 let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
-const INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
+let INPUTS = [];              // the table's settings with a form control (regimes aside)
 const PANELS = ["width", "sgd", "overlap"];
-const X_NAMES = ["N/d", "samples", "samples"];
 const EMBED_TEXT_SCALE = 1.5; // projector-sized plot text in embed mode
 
 // Which error slot and which control a core error field points at.
@@ -68,7 +70,9 @@ function renderRegimes(model, selected) {
     const input = Object.assign(document.createElement("input"), { type: "checkbox", id, value, checked: chosen.has(value) });
     input.addEventListener("change", onChange);
     const lab = Object.assign(document.createElement("label"), { htmlFor: id, textContent: label });
-    lab.prepend(Object.assign(document.createElement("span"), { className: "swatch sw-" + value, ariaHidden: "true" }));
+    const swatch = Object.assign(document.createElement("span"), { className: "swatch sw-" + value, ariaHidden: "true" });
+    swatch.style.setProperty("--sw", COLORS[value]);
+    lab.prepend(swatch);
     wrap.append(input, lab);
     box.append(wrap);
   }
@@ -205,6 +209,17 @@ function applyPreset(name) {
   writeForm(s);
   showNotice([]);
   rebuild(s);
+}
+
+// The preset buttons, from the settings table.
+function renderPresets() {
+  const group = $("presets");
+  for (const [name, p] of Object.entries(PRESETS)) {
+    group.append(Object.assign(document.createElement("button"), { type: "button", textContent: p.label, title: p.title }));
+    const b = group.lastElementChild;
+    b.dataset.preset = name;
+    b.setAttribute("aria-pressed", "false");
+  }
 }
 
 function markPreset() {
@@ -359,15 +374,13 @@ function hover(panel, canvas, out) {
     if (!ui.explorer) return;
     const p = ui.explorer.nearest(panel, ev.offsetX * ui.dpr, ev.offsetY * ui.dpr);
     if (!p) { out.textContent = ""; return; }
-    const y = p.err !== null ? `${p.y.toFixed(3)} ± ${p.err.toFixed(3)}` : p.y.toFixed(3);
-    out.textContent = `${p.series}: ${X_NAMES[panel]} = ${fmt(p.x)}, ${panel === 2 ? "overlap" : "risk"} = ${y}`;
+    out.textContent = p.text;
     canvas.dataset.hover = out.textContent;
   };
   canvas.addEventListener("pointermove", show);
   canvas.addEventListener("pointerdown", show);
   canvas.addEventListener("pointerleave", () => { out.textContent = ""; });
 }
-const fmt = (v) => (v >= 1000 ? Math.round(v).toLocaleString("en") : v.toPrecision(3));
 
 // ---- export ------------------------------------------------------------------------
 function fileStem(panel) {
@@ -483,6 +496,13 @@ function applyView() {
 async function main() {
   const wasm = await loadWasm();
   Explorer = wasm.module.Explorer;
+  useTable(JSON.parse(wasm.module.settingsTable()));
+  INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
+  renderPresets();
+  // Each control's range from the table (the core checks it; this only guides input).
+  for (const k of INPUTS) {
+    for (const bound of ["min", "max"]) if (SETTINGS[k][bound] !== undefined && $(k).type === "number") $(k)[bound] = String(SETTINGS[k][bound]);
+  }
   document.body.dataset.wasm = wasm.build; // which build runs: "relaxed" or "simd128"
   $("wasm-build").textContent = wasm.build === "relaxed" ? " (SIMD with fused multiply-add)" : " (SIMD)";
   ui.timings.wasm = performance.now();

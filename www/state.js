@@ -1,66 +1,46 @@
-// Every user-settable property, listed once: name, default (per model where the paper
-// differs), and how it maps to the URL hash. The hash is versioned (`v=1`) and read
-// tolerantly: unknown keys, another version or a bad value never blank the page; what
-// was set aside is reported (parseHash) so the page can say so. Values are validated
-// by the core (settings::PageConfig), not here.
+// The URL state of the page. Every user-settable property is a row of the settings
+// table in Rust (src/explorer/settings_table.rs: key, label, default per model, range,
+// help), which the wasm module hands over as JSON (`settingsTable()`); `useTable` reads
+// it once, before anything else here runs, so nothing below repeats a name, a default,
+// a regime, a colour or a preset. The hash is versioned (`v=1`) and read tolerantly:
+// unknown keys, another version or a bad value never blank the page; what was set
+// aside is reported (parseHash) so the page can say so. Values are validated by the
+// core (settings::PageConfig), not here.
 
-export const HASH_VERSION = "1";
-
+export let HASH_VERSION = "1";
 // Regimes (curve names of the core) per model, in display order, with labels.
-export const REGIMES = {
-  qf: [["rf_iso", "RF, isotropic features"], ["rf_opt", "RF, optimal features"], ["nt", "NT (lazy)"], ["nn", "NN (trained)"]],
-  mg: [["rf", "RF"], ["nt", "NT (lazy)"], ["nn", "NN (trained)"], ["bayes", "Bayes error"]],
-};
-
-// name -> default value (string, as in the input), or per-model defaults.
-export const FIELDS = {
-  model: "qf",
-  d: "30",
-  spectrum: { qf: "exp", mg: "paper" },
-  activation: "quadratic",
-  regimes: { qf: "rf_iso,rf_opt,nt,nn", mg: "rf,nt,nn,bayes" },
-  rho_min: "0.1",
-  rho_max: "3",
-  rho_points: "11",
-  draws: "5",
-  neurons: "15",
-  batch: "100",
-  eta_nt: "0.02",
-  eta_nn: { qf: "0.02", mg: "0.3" },
-  steps: "30000",
-  record_every: "150",
-  seed: "1",
-};
+export let REGIMES = {};
+// name -> default value (string, as in the input), or per-model defaults { qf, mg }.
+export let FIELDS = {};
+// Lessons in one click: { name: { label, title, values } } over the model's defaults.
+export let PRESETS = {};
+// Curve name -> CSS colour (the plots' colours).
+export let COLORS = {};
+// key -> the table's row (label, kind, min, max, help, ...).
+export let SETTINGS = {};
 
 // View options: not settings of the computation, but kept in the link.
 //   embed=1      only the plots and a small Play/Pause (for an iframe on a slide)
 //   hide=a,b     hide these controls or parts of the page (see HIDEABLE)
 export const VIEW_KEYS = ["embed", "hide"];
-export const HIDEABLE = [...Object.keys(FIELDS), "presets", "share", "export", "explain", "toolbar", "controls", "width", "sgd", "overlap"];
+const PAGE_PARTS = ["presets", "share", "export", "explain", "toolbar", "controls", "width", "sgd", "overlap"];
+export let HIDEABLE = [...PAGE_PARTS];
 
-// Lessons in one click. Each sets the controls (over the model's defaults) and the URL.
-export const PRESETS = {
-  fig1: {
-    label: "Figure 1 (qf)",
-    title: "The paper's Figure 1: quadratic target, B with an i.i.d. Exp(1) spectrum (tau = 1/2)",
-    values: { model: "qf", spectrum: "exp" },
-  },
-  fig2: {
-    label: "Figure 2 (mg)",
-    title: "The paper's Figure 2: mixture of Gaussians, Delta with entries from {2, 1.5, 1}/sqrt(d)",
-    values: { model: "mg", spectrum: "paper" },
-  },
-  spiked: {
-    label: "Spiked B: NN finds 5 directions",
-    title: "B has 5 eigenvalues 10, the rest 1. With N = 5 neurons, trained weights line up with the 5 spikes (overlap near 1) while NT keeps 5 random directions (overlap N/d)",
-    values: { model: "qf", spectrum: "spiked:5", neurons: "5", steps: "20000", record_every: "100" },
-  },
-  flat: {
-    label: "Flat B: NT at its worst",
-    title: "B = I, so tau(B) = 1: NT's risk is (1 - N/d) for N < d, RF gains nothing from optimal features, and no direction matters more than another",
-    values: { model: "qf", spectrum: "flat" },
-  },
-};
+/** Read the settings table (the parsed JSON of the wasm module's settingsTable()). */
+export function useTable(table) {
+  HASH_VERSION = table.version;
+  FIELDS = {};
+  SETTINGS = {};
+  for (const s of table.settings) {
+    if (!s.control) continue; // URL-only settings of the core the page has no control for
+    FIELDS[s.key] = s.default.qf === s.default.mg ? s.default.qf : { ...s.default };
+    SETTINGS[s.key] = s;
+  }
+  REGIMES = table.regimes;
+  PRESETS = Object.fromEntries((table.preset_order || Object.keys(table.presets)).map((n) => [n, table.presets[n]]));
+  COLORS = table.colors;
+  HIDEABLE = [...Object.keys(FIELDS), ...PAGE_PARTS];
+}
 
 export function defaultFor(name, model) {
   const v = FIELDS[name];
@@ -75,7 +55,7 @@ export function defaults(model = "qf") {
 }
 
 export function presetState(name) {
-  const p = PRESETS[name];
+  const p = Object.hasOwn(PRESETS, name) ? PRESETS[name] : null;
   if (!p) return null;
   return { ...defaults(p.values.model || "qf"), ...p.values };
 }
@@ -96,8 +76,9 @@ export function parseHash(hash) {
   const p = new URLSearchParams(String(hash || "").replace(/^#/, ""));
   const notes = [];
   const rawModel = p.get("model");
+  const models = Object.keys(REGIMES);
   let model = "qf";
-  if (rawModel === "mg" || rawModel === "qf") model = rawModel;
+  if (models.includes(rawModel)) model = rawModel;
   else if (rawModel !== null) notes.push(`model: unknown model "${clip(rawModel)}"; using qf.`);
   const state = defaults(model);
   const view = { embed: p.get("embed") === "1" || p.get("embed") === "true", hide: splitList(p.get("hide")) };
@@ -108,7 +89,7 @@ export function parseHash(hash) {
   const version = p.get("v");
   if (hasAny && version !== HASH_VERSION) {
     notes.push(version === null
-      ? "The link has no format version (v=1); its settings were ignored and the defaults are shown."
+      ? `The link has no format version (v=${HASH_VERSION}); its settings were ignored and the defaults are shown.`
       : `The link uses format version ${clip(version)}; this page reads version ${HASH_VERSION}, so the defaults are shown.`);
     return { state: defaults("qf"), view, notes };
   }

@@ -10,9 +10,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseHash, toHash, FIELDS, HIDEABLE } from "../../www/state.js";
+import { parseHash, toHash, FIELDS, HIDEABLE, useTable } from "../../www/state.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+// The page's wasm module, and its settings table for state.js (as the page does).
+const m = await import(path.join(ROOT, "www/pkg/lazy_training.js"));
+m.initSync({ module: fs.readFileSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm")) });
+useTable(JSON.parse(m.settingsTable()));
 const CASES = Number(process.env.FUZZ_CASES || 2000);
 const WASM_CASES = Math.min(CASES, Number(process.env.FUZZ_WASM_CASES || 300));
 
@@ -63,8 +67,6 @@ test(`URL state: ${CASES} random links parse, stay bounded and round-trip`, () =
 });
 
 test(`wasm: ${WASM_CASES} random link states build or fail by field, never trap`, async () => {
-  const m = await import(path.join(ROOT, "www/pkg/lazy_training.js"));
-  m.initSync({ module: fs.readFileSync(path.join(ROOT, "www/pkg/lazy_training_bg.wasm")) });
   const known = new Set([...Object.keys(FIELDS), "rho", "config"]);
   const r = rng(777);
   let built = 0;
