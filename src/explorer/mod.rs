@@ -135,7 +135,7 @@ impl Explorer {
             let run = Run::new(&cfg.sgd(regime), field, limits).map_err(|e| PageError::of(&rename_eta(e, field), Some(field)))?;
             runs.push(run);
         }
-        let theory = Theory::compute(sweep.target(), cfg.activation, &cfg.curves, &theory_grid(&cfg.rho), bayes_samples(cfg.d), cfg.seed);
+        let theory = Theory::try_compute(sweep.target(), cfg.activation, &cfg.curves, &theory_grid(&cfg.rho), bayes_samples(cfg.d), cfg.seed).map_err(|e| PageError::of(&e, None))?;
         Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0 })
     }
 
