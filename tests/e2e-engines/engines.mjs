@@ -8,50 +8,16 @@
 // script evaluation, because a strict Content-Security-Policy may block a driver's
 // injected scripts on some engines; `js()` exists for the few figures only script
 // can give, and callers must cope with it failing.
-import http from "node:http";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const OUT = path.join(ROOT, "test-results");
+import { ROOT, OUT, FLAGS as CHROMIUM_FLAGS, serve } from "../e2e/harness.mjs";
+export { ROOT, OUT, serve };
 export const ENGINES = ["chromium", "firefox", "webkit"];
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const FIREFOX = process.env.FIREFOX || "/usr/bin/firefox-esr";
 const MINIBROWSER = process.env.MINIBROWSER || "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
-const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
-  ".wasm": "application/wasm", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
-
-/** A static server on 127.0.0.1 for the repository root: { base, close, foreign }.
- *  Every request it serves is for its own origin by construction; `requests` lists them. */
-export async function serve() {
-  for (const pkg of ["www/pkg", "www/pkg-relaxed"]) {
-    if (!fs.existsSync(path.join(ROOT, pkg, "lazy_training_bg.wasm"))) throw new Error(`${pkg} is missing: run \`make build\` first`);
-  }
-  fs.mkdirSync(OUT, { recursive: true });
-  const requests = [];
-  const server = await new Promise((resolve) => {
-    const s = http.createServer((req, res) => {
-      const url = new URL(req.url, "http://x");
-      requests.push(url.pathname);
-      let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
-      if (!file.startsWith(ROOT)) { res.writeHead(403).end(); return; }
-      if (file.endsWith(path.sep)) file = path.join(file, "index.html");
-      fs.readFile(file, (err, data) => {
-        if (err) { res.writeHead(404).end("not found"); return; }
-        res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
-        res.end(data);
-      });
-    });
-    s.listen(0, "127.0.0.1", () => resolve(s));
-  });
-  return { base: `http://127.0.0.1:${server.address().port}/`, requests, close: () => new Promise((r) => server.close(r)) };
-}
-
 const freePort = () => new Promise((resolve, reject) => {
   const s = net.createServer();
   s.on("error", reject);

@@ -9,19 +9,23 @@ import { chromium } from "playwright-core";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const OUT = path.join(ROOT, "test-results");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+export const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
   ".wasm": "application/wasm", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml" };
 
-export async function start(extraFlags = []) {
+/** A static server on 127.0.0.1 for the repository root: { base, requests, close }.
+ *  `requests` lists the paths it served (all of its own origin by construction). */
+export async function serve() {
   for (const pkg of ["www/pkg", "www/pkg-relaxed"]) {
     if (!fs.existsSync(path.join(ROOT, pkg, "lazy_training_bg.wasm"))) throw new Error(`${pkg} is missing: run \`make build\` first`);
   }
   fs.mkdirSync(OUT, { recursive: true });
+  const requests = [];
   const server = await new Promise((resolve) => {
     const s = http.createServer((req, res) => {
       const url = new URL(req.url, "http://x");
+      requests.push(url.pathname);
       let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
       if (!file.startsWith(ROOT)) { res.writeHead(403).end(); return; }
       if (file.endsWith(path.sep)) file = path.join(file, "index.html");
@@ -33,11 +37,16 @@ export async function start(extraFlags = []) {
     });
     s.listen(0, "127.0.0.1", () => resolve(s));
   });
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  return { base: `http://127.0.0.1:${server.address().port}/`, requests, close: () => new Promise((r) => server.close(r)) };
+}
+
+export async function start(extraFlags = []) {
+  const server = await serve();
+  const base = server.base;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraFlags] });
   const stop = async () => {
     await browser.close();
-    await new Promise((r) => server.close(r));
+    await server.close();
   };
   return { base, browser, stop };
 }
