@@ -31,6 +31,7 @@ test: setup
 	$(MAKE) test-cluster
 
 test-native:
+	python3 scripts/module-graph.py > /dev/null || { python3 scripts/module-graph.py | tail -3; exit 1; }
 	cargo test --release
 
 test-browser:

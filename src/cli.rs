@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::activation::Activation;
 use crate::experiment::{Sweep, Theory, BAYES_SAMPLES};
 use crate::explorer::export::{self, num, Provenance};
-use crate::explorer::settings_table::{default_of, paper_eta, preset_model};
+use crate::settings::table::{default_of, paper_eta, preset_model};
 use crate::explorer::{self, panels, theory_grid, Explorer};
 use crate::model::{ModelKind, Spectrum};
 use crate::params::{parse_list, Curve, Limits, ModelParams, SgdParams, SgdRegime, SweepParams};

@@ -9,7 +9,8 @@
 //! [`explorer::Explorer::draw`] on a plotters-canvas backend. [`settings_table`] gives
 //! the page the settings table. Numbers cross as `u32`/`f64` (a `u64` would be a BigInt).
 
-use crate::explorer::{self, settings_table, PageError};
+use crate::explorer::{self, PageError};
+use crate::settings::table;
 use crate::params::Limits;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -27,7 +28,7 @@ pub fn install_panic_hook() {
 /// limits, help, regimes, colours, presets) as JSON, for `www/state.js`.
 #[wasm_bindgen(js_name = settingsTable)]
 pub fn settings_table() -> String {
-    settings_table::table_json(&Limits::web())
+    table::table_json(&Limits::web())
 }
 
 /// Milliseconds from a monotonic clock (`performance.now`, else `Date.now`).

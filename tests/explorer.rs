@@ -7,7 +7,7 @@
 
 use lazy_training::activation::Activation;
 use lazy_training::experiment::Theory;
-use lazy_training::explorer::settings_table::{self, default_of, paper_eta, table_json, SETTINGS};
+use lazy_training::settings::table::{self, default_of, paper_eta, table_json, SETTINGS};
 use lazy_training::explorer::{hit, panels, Explorer, PageError};
 use lazy_training::model::{ModelKind, Spectrum, Target};
 use lazy_training::params::{Curve, Limits, SgdRegime};
@@ -271,7 +271,7 @@ fn the_settings_table_gives_every_default_range_and_preset() {
     assert_eq!(t["regimes"]["mg"][0], serde_json::json!(["rf", "RF"]));
     assert_eq!(t["colors"]["nt"], "#d55e00");
     // Every preset's values build an explorer under the page's limits.
-    for p in settings_table::PRESETS {
+    for p in table::PRESETS {
         let model = p.values.iter().find(|(k, _)| *k == "model").map_or("qf", |(_, v)| v);
         let mut pairs: Vec<(&str, &str)> = SETTINGS.iter().map(|s| (s.key, default_of(s.key, model.parse().unwrap()))).collect();
         pairs.extend(p.values.iter().copied());

@@ -2,7 +2,7 @@
 //! wasm skin) and the command line's `panel` subcommand, tested natively.
 //!
 //! An [`Explorer`] is built from checked settings ([`PageConfig`], parsed with the
-//! [`settings_table`]). It computes the theory lines at once (on [`theory_grid`], the
+//! [`crate::settings::table`]). It computes the theory lines at once (on [`theory_grid`], the
 //! Bayes line with [`bayes_samples`]), then advances the width sweep and the two SGD
 //! runs ([`runs`]) in slices: by units or steps, or for a time budget measured by a
 //! clock the caller passes in (the page's `performance.now`, a test's fake). It builds
@@ -19,7 +19,6 @@ pub mod hit;
 pub mod page;
 pub mod panels;
 pub mod runs;
-pub mod settings_table;
 
 use crate::error::Error;
 use crate::experiment::{log_grid, Sweep, Theory, BAYES_SAMPLES};
@@ -120,7 +119,7 @@ impl Explorer {
     pub fn from_settings(get: &dyn Fn(&str) -> Option<String>, limits: &Limits) -> Result<Explorer, PageError> {
         let cfg = PageConfig::parse(get, limits)?;
         let mut ex = Explorer::new(cfg, limits)?;
-        ex.given = settings_table::SETTINGS.iter().filter_map(|s| get(s.key).map(|v| (s.key, v))).collect();
+        ex.given = crate::settings::table::SETTINGS.iter().filter_map(|s| get(s.key).map(|v| (s.key, v))).collect();
         Ok(ex)
     }
 

@@ -11,7 +11,7 @@
 //! - [`Explorer::describe`]: the status line;
 //! - [`Explorer::advance_sgd_stride`]: what one press of Step (or the Right arrow) does.
 
-use super::settings_table::{default_of, setting, SETTINGS};
+use crate::settings::table::{default_of, setting, SETTINGS};
 use super::{Explorer, PageError};
 use crate::model::ModelKind;
 use crate::params::Limits;

@@ -4,17 +4,19 @@
 //! `regimes` (comma list of rf_iso, rf_opt, nt, nn for qf; rf, nt, nn, bayes for mg),
 //! `rho_min`, `rho_max`, `rho_points`, `draws`, `neurons`, `batch`, `eta_nt`, `eta_nn`,
 //! `steps`, `record_every`, `seed`: the rows of the settings table
-//! ([`crate::explorer::settings_table`]), which gives each its default, the wording of
+//! ([`crate::settings::table`]), which gives each its default, the wording of
 //! its messages and its range. Every error names the key at fault; the ranges of the
 //! counts and step sizes are the core's own checks ([`crate::params`], same bounds as
 //! the table's), run by [`PageConfig::check`].
+
+pub mod table;
 
 use crate::activation::Activation;
 use crate::error::Error;
 use crate::experiment::log_grid;
 use crate::model::{clip, ModelKind, Spectrum};
-use crate::explorer::settings_table::{self as table, Range, Setting};
 use crate::params::{Curve, Limits, ModelParams, SgdParams, SgdRegime, SweepParams};
+use table::{Range, Setting};
 
 /// The page's settings, parsed with field-named errors.
 #[derive(Clone, Debug)]
