@@ -18,6 +18,7 @@ pub mod export;
 pub mod embed;
 pub mod hit;
 pub mod pace;
+pub mod page;
 pub mod panels;
 pub mod runs;
 pub mod settings_table;
@@ -111,6 +112,11 @@ pub struct Explorer {
     text_scale: f64,
     /// How fast Play advances the SGD runs (the `pace` setting).
     pacer: pace::Pacer,
+    /// The settings as given, by key ([`Self::settings`]; empty when built from a
+    /// [`PageConfig`] directly).
+    given: Vec<(&'static str, String)>,
+    /// What [`Self::from_link`] set aside.
+    notes: Vec<String>,
 }
 
 impl Explorer {
@@ -120,6 +126,7 @@ impl Explorer {
         let rate = pace::rate(get("pace").as_deref())?;
         let mut ex = Explorer::new(cfg, limits)?;
         ex.pacer = pace::Pacer::new(rate);
+        ex.given = settings_table::SETTINGS.iter().filter_map(|s| get(s.key).map(|v| (s.key, v))).collect();
         Ok(ex)
     }
 
@@ -143,7 +150,7 @@ impl Explorer {
             runs.push(run);
         }
         let theory = Theory::try_compute(sweep.target(), cfg.activation, &cfg.curves, &theory_grid(&cfg.rho), bayes_samples(cfg.d), cfg.seed).map_err(|e| PageError::of(&e, None))?;
-        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0, pacer: pace::Pacer::default() })
+        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0, pacer: pace::Pacer::default(), given: Vec::new(), notes: Vec::new() })
     }
 
     /// The settings this view was built from.
