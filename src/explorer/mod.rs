@@ -251,6 +251,8 @@ impl Explorer {
     /// Change the pace (a value of the `pace` row) without touching the runs.
     pub fn set_pace(&mut self, text: &str) -> Result<(), PageError> {
         self.pacer = pace::Pacer::new(pace::rate(Some(text))?);
+        self.given.retain(|(k, _)| *k != "pace");
+        self.given.push(("pace", text.trim().to_string()));
         Ok(())
     }
     /// Steps per second of each run at the current pace (`None`: full speed).
