@@ -33,19 +33,42 @@ function serve(root, extra = {}) {
   });
 }
 
-// CPU seconds used so far by every Chromium renderer process.
-function rendererSeconds() {
-  let ticks = 0;
+const statOf = (pid) => {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" "); // [state, ppid, ...]
+};
+// Is `pid` a descendant of `root`?
+function under(pid, root) {
+  for (let p = String(pid), hops = 0; p && p !== "0" && hops < 20; hops++) {
+    if (p === String(root)) return true;
+    try { p = statOf(p)[1]; } catch { return false; }
+  }
+  return false;
+}
+
+// CPU ticks used so far by each renderer process of the browser `root`: pid -> ticks
+// (other Chromiums on the machine are not counted).
+function rendererTicks(root) {
+  const out = new Map();
   for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!cmd.includes("chrom") || !cmd.includes("--type=renderer")) continue;
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime
+      if (!cmd.includes("--type=renderer") || !under(pid, root)) continue;
+      const f = statOf(pid);
+      out.set(pid, Number(f[11]) + Number(f[12])); // utime, stime
     } catch { /* gone */ }
   }
-  return ticks / TICK;
+  return out;
+}
+
+// CPU seconds the renderers used between two readings (a process that ended in between
+// is counted up to the first reading's value only: it can only under-count by what it
+// used before exiting, and the count of such processes is reported).
+function usedBetween(a, b) {
+  let ticks = 0, ended = 0;
+  for (const [pid, t] of b) ticks += t - (a.get(pid) || 0);
+  for (const pid of a.keys()) if (!b.has(pid)) ended++;
+  return { seconds: ticks / TICK, ended, processes: b.size };
 }
 
 const deck = (embeds) => `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
@@ -60,7 +83,12 @@ const pageRoot = process.env.BASELINE_ROOT || ROOT;
 // B: the page from another origin; A: the deck, and the page from the deck's origin.
 const B = await serve(pageRoot);
 const A = await serve(pageRoot, { "/with.html": deck([iframe(B.base), iframe("/")]), "/without.html": deck([]) });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: FLAGS });
+// A switch of our own marks this browser's process among the machine's Chromiums.
+const NONCE = `--deck-cpu-bench=${process.pid}`;
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: [...FLAGS, NONCE] });
+const browserPid = () => fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).find((pid) => {
+  try { const c = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"); return c.includes(NONCE) && !c.includes("--type="); } catch { return false; }
+});
 const results = {};
 try {
   for (const which of ["without", "with"]) {
@@ -81,12 +109,14 @@ try {
     }
     await page.evaluate(() => window.Reveal.slide(4)); // a slide without an embed
     await sleep(2000);
-    const c0 = rendererSeconds();
+    const root = browserPid();
+    if (!root) throw new Error("cannot find the browser's process");
+    const c0 = rendererTicks(root);
     const t0 = Date.now();
     await sleep(SECONDS * 1000);
-    const used = rendererSeconds() - c0;
+    const u = usedBetween(c0, rendererTicks(root));
     const wall = (Date.now() - t0) / 1000;
-    results[which] = { cpu_s: Number(used.toFixed(2)), wall_s: Number(wall.toFixed(1)), share_of_a_core: Number((used / wall).toFixed(3)) };
+    results[which] = { cpu_s: Number(u.seconds.toFixed(2)), wall_s: Number(wall.toFixed(1)), share_of_a_core: Number((u.seconds / wall).toFixed(3)), renderers: u.processes, ended: u.ended };
     if (which === "with") {
       // Still playing, so the pause came from being unseen, not from the run ending.
       results.with.still_playing = await page.frameLocator(`iframe[src^="${B.base}"]`).locator("#play").textContent() === "Pause";
