@@ -147,7 +147,7 @@ test("in a reveal.js deck: unseen explorers do nothing, idle ones request no fra
   assert.ok(t1.playing && rate > 0.3 * PACE && rate < 1.3 * PACE, `Play at pace ${PACE}: ${rate.toFixed(0)} steps/s`);
   console.log(`# pace ${PACE}: ${rate.toFixed(0)} steps/s of each run measured over ${seconds.toFixed(1)} s`);
   // The plots follow the run while it plays (the SGD panel's x axis starts at its first record).
-  const xFrom = await cross.evaluate(() => window.lazyExplorer.explorer.mapping(1).x_range[0]);
+  const xFrom = await cross.evaluate(() => window.lazyExplorer.explorer.mapping(1).xMin);
   assert.ok(xFrom > 1000, `the SGD panel was redrawn while playing (x axis from ${xFrom})`);
   await page.screenshot({ path: path.join(OUT, "deck-cross-origin-1280x720.png") });
   // The deck's key after the click: PageDown goes to slide 3.
