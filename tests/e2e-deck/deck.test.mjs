@@ -283,6 +283,18 @@ test("from disk: the single file draws every plot in Chromium, Firefox and WebKi
       assert.match(await e.text("#status"), /d = 30/, `${name}: the status line`);
       assert.deepEqual(e.console.filter((m) => !/favicon/.test(m)), [], `${name}: console errors`);
       await e.shot(".plots", path.join(OUT, `deck-single-file-${name}.png`));
+      // The policy is enforced with hashes: an inline script that is not the page's own is refused.
+      const csp = await e.js(() => {
+        let violated = "";
+        document.addEventListener("securitypolicyviolation", (ev) => { violated = ev.violatedDirective; });
+        const s = document.createElement("script");
+        s.textContent = "window.__injected = 1";
+        document.body.append(s);
+        return new Promise((r) => setTimeout(() => r({ ran: window.__injected === 1, violated, meta: document.querySelector('meta[http-equiv="Content-Security-Policy"]').content }), 200));
+      });
+      assert.equal(csp.ran, false, `${name}: an injected inline script must not run`);
+      assert.match(csp.meta, /script-src 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'; style-src 'sha256-/);
+      assert.doesNotMatch(csp.meta, /script-src[^;]*unsafe-inline/);
       // index.html from disk: runs (Firefox) or says why not and what to do.
       await e.goto(index);
       const state = await until(async () => {
