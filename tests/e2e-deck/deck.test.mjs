@@ -11,7 +11,10 @@
 //   - the single-file build opened from file:// draws every plot in Chromium, Firefox
 //     and WebKit, and index.html opened from file:// says why it cannot run where it
 //     cannot (Chromium, WebKit).
-// One Chromium for the deck checks; Firefox and WebKit only for the file:// checks.
+//   - in Firefox (which throttles no iframe by itself): the explorer left playing on
+//     another slide stops, PageDown after a click on Play moves the deck, it resumes.
+// One Chromium for the deck checks; Firefox for its deck check and, with WebKit, the
+// file:// checks.
 // Screenshots go to test-results/deck-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -191,6 +194,38 @@ test("in a reveal.js deck: unseen explorers do nothing, idle ones request no fra
   assert.equal(await same.evaluate(() => location.hash), `#v=1&pace=${PACE}`);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test("in Firefox too: an explorer left playing on another slide stops, the deck keeps its keys, and it resumes", async () => {
+  const puppeteer = (await import("puppeteer-core")).default;
+  const ff = await puppeteer.launch({ browser: "firefox", executablePath: process.env.FIREFOX || "/usr/bin/firefox-esr", headless: true,
+    protocol: "webDriverBiDi", defaultViewport: { width: 1280, height: 720, deviceScaleFactor: 1 } });
+  try {
+    const page = (await ff.pages())[0] || (await ff.newPage());
+    await page.goto(A.base + "test-results/deck.html");
+    await page.waitForFunction(() => window.Reveal && window.Reveal.isReady(), { timeout: 10000 });
+    await page.evaluate(() => window.Reveal.slide(1));
+    const cross = await until(async () => {
+      const f = page.frames().find((x) => x.url().startsWith(B.base));
+      return f && (await f.evaluate(() => document.body.dataset.sweep === "done").catch(() => false)) && f;
+    }, 30000, "the cross-origin embed in Firefox");
+    const state = () => cross.evaluate(() => ({ frames: window.lazyExplorer.frames, samples: window.lazyExplorer.explorer.sgdSamples(), playing: window.lazyExplorer.playing }));
+    await (await cross.$("#play")).click();
+    await until(async () => (await state()).samples > 0, 5000, "Play in Firefox");
+    await page.keyboard.press("PageDown");
+    await page.waitForFunction(() => window.Reveal.getIndices().h === 2, { timeout: 5000 });
+    let a = await state();
+    await until(async () => { await sleep(150); const b = await state(); const same = b.frames === a.frames; a = b; return same; }, 5000, "Firefox: the frames to stop");
+    await sleep(1000);
+    const b = await state();
+    assert.deepEqual(b, a, "Firefox: no frame and no progress while on another slide, still playing");
+    assert.equal(b.playing, true);
+    await page.keyboard.press("PageUp");
+    await page.waitForFunction(() => window.Reveal.getIndices().h === 1, { timeout: 5000 });
+    await until(async () => (await state()).samples > b.samples, 5000, "Firefox: the run to resume");
+  } finally {
+    await ff.close();
+  }
 });
 
 test("under the deck's 1.5 scale every canvas has at least one pixel per screen pixel, same origin and cross-origin", async () => {
