@@ -46,6 +46,7 @@ const ui = {
   lastSummary: 0,
   hashView: { embed: false, hide: [] }, // the view options the address's hash carries
   frames: 0,           // animation frames run (for the tests)
+  refused: false,      // the form holds a value the core refused (its message is shown)
 };
 window.lazyExplorer = ui;
 
@@ -130,6 +131,7 @@ function showNotice(notes) {
 // ---- building --------------------------------------------------------------------
 function install(ex, { keepPlaying = false } = {}) {
   clearErrors();
+  ui.refused = false;
   if (ui.explorer) ui.explorer.free();
   ui.explorer = ex;
   ui.state = ex.settings();
@@ -155,6 +157,7 @@ function rebuild(state, opts) {
   } catch (e) {
     clearErrors();
     showError(e);
+    ui.refused = true; // the form holds a value the core refused; the explorer is the last good one
     return false;
   }
   install(ex, opts);
@@ -190,16 +193,21 @@ function onChange(ev) {
   changeTimer = setTimeout(() => {
     const s = readForm();
     // The pace changes how fast Play goes, not what it computes: the runs go on.
-    if (ui.state && ui.explorer && Object.keys(ui.errors).length === 0 && s.pace !== ui.state.pace &&
+    if (ui.state && ui.explorer && !ui.refused && s.pace !== ui.state.pace &&
         Object.keys(FIELDS).every((k) => k === "pace" || String(s[k]) === String(ui.state[k]))) {
       try { ui.explorer.setPace(s.pace); } catch (e) { showError(e); return; }
       ui.state = ui.explorer.settings();
       writeUrl();
       return;
     }
-    // A change event that changes nothing (a blur after a typed value was applied)
-    // must not restart the runs.
-    if (ui.state && Object.keys(ui.errors).length === 0 && Object.keys(FIELDS).every((k) => String(s[k]) === String(ui.state[k]))) return;
+    // A change event that changes nothing (a blur after a typed value was applied, or
+    // after a click on Play) must not restart the runs, nor clear what a run reported
+    // (a diverged step size); a refused value typed back to the one in use just clears
+    // its message.
+    if (ui.state && Object.keys(FIELDS).every((k) => String(s[k]) === String(ui.state[k]))) {
+      if (ui.refused && ui.explorer) { clearErrors(); ui.refused = false; setStatus(ui.explorer.describe()); }
+      return;
+    }
     rebuild(s);
   }, 120);
 }

@@ -46,8 +46,10 @@ before(async () => {
   const page = await browser.newPage();
   await page.goto(A.base);
   await page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout: 20000 });
+  const builds = await page.evaluate(() => window.lazyExplorer.builds);
   await page.locator("#pace").selectOption(String(PACE));
   await page.waitForFunction((p) => location.hash.includes("pace=" + p), PACE, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.lazyExplorer.builds), builds, "a new pace does not rebuild the explorer (the runs go on)");
   await page.locator("#copy-embed").click();
   snippet = await page.locator("#share-text").inputValue();
   await page.close();
