@@ -12,7 +12,8 @@
 //     and WebKit, and index.html opened from file:// says why it cannot run where it
 //     cannot (Chromium, WebKit).
 //   - in Firefox (which throttles no iframe by itself): the explorer left playing on
-//     another slide stops, PageDown after a click on Play moves the deck, it resumes.
+//     another slide stops, PageDown after a click on Play moves the deck, it resumes;
+//     in WebKit: PageDown after a click on Play moves the deck, the explorer stops.
 // One Chromium for the deck checks; Firefox for its deck check and, with WebKit, the
 // file:// checks.
 // Screenshots go to test-results/deck-*.png.
@@ -227,6 +228,46 @@ test("in Firefox too: an explorer left playing on another slide stops, the deck 
     await until(async () => (await state()).samples > b.samples, 5000, "Firefox: the run to resume");
   } finally {
     await ff.close();
+  }
+});
+
+test("in WebKit too: after a click on Play the deck keeps its keys; the explorer left behind stops", async () => {
+  const { Builder, By, Key } = await import("selenium-webdriver");
+  const { spawn } = await import("node:child_process");
+  const net = await import("node:net");
+  const port = await new Promise((r) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => r(p)); }); });
+  const drv = spawn("xvfb-run", ["-a", "-s", "-screen 0 1600x1200x24", "WebKitWebDriver", `--port=${port}`], { stdio: "ignore", detached: true });
+  const stop = () => { try { process.kill(-drv.pid, "SIGTERM"); } catch { /* gone */ } };
+  let driver;
+  try {
+    await until(() => fetch(`http://127.0.0.1:${port}/status`).then((r) => r.ok).catch(() => false), 20000, "WebKitWebDriver");
+    driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities({ browserName: "MiniBrowser",
+      "webkitgtk:browserOptions": { binary: process.env.MINIBROWSER || "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser", args: ["--automation"] } }).build();
+    await driver.manage().window().setRect({ width: 1280, height: 720 });
+    await driver.get(A.base + "test-results/deck.html");
+    await until(() => driver.executeScript("return !!(window.Reveal && Reveal.isReady())"), 10000, "reveal.js in WebKit");
+    await driver.executeScript("Reveal.slide(1)");
+    const frameEl = await driver.findElement(By.css(`iframe[src^="${B.base}"]`));
+    const inFrame = async (script) => {
+      await driver.switchTo().frame(frameEl);
+      try { return await driver.executeScript(script); } finally { await driver.switchTo().defaultContent(); }
+    };
+    await until(() => inFrame("return document.body.dataset.sweep === 'done'"), 30000, "the embed's sweep in WebKit");
+    await driver.switchTo().frame(frameEl);
+    await driver.findElement(By.id("play")).click();
+    await driver.switchTo().defaultContent();
+    await until(() => inFrame("return window.lazyExplorer.explorer.sgdSamples() > 0"), 5000, "Play in WebKit");
+    await driver.actions().sendKeys(Key.PAGE_DOWN).perform();
+    await until(() => driver.executeScript("return Reveal.getIndices().h === 2"), 5000, "PageDown to reach the deck in WebKit");
+    const state = () => inFrame("return [window.lazyExplorer.frames, window.lazyExplorer.explorer.sgdSamples(), window.lazyExplorer.playing]");
+    let a = await state();
+    await until(async () => { await sleep(150); const b = await state(); const same = b[0] === a[0]; a = b; return same; }, 5000, "WebKit: the frames to stop");
+    await sleep(1000);
+    assert.deepEqual(await state(), a, "WebKit: no frame and no progress while on another slide");
+    assert.equal(a[2], true, "still playing");
+  } finally {
+    if (driver) await driver.quit().catch(() => {});
+    stop();
   }
 });
 
