@@ -220,7 +220,11 @@ const LEGEND_CLEAR: f64 = 4.0;
 /// pixels with y axis top `y_top`: line segments (polylines and error bars) and dots
 /// (centre, radius). Points left or right of the x range are dropped as the drawing
 /// drops them; y values are clamped as drawn.
-fn data_pixels(panel: &Panel, plot: (i32, i32), y_top: f64, dot_r: f64) -> (Vec<((f64, f64), (f64, f64))>, Vec<(f64, f64, f64)>) {
+/// A drawn line segment and a drawn dot (centre, radius), in pixels.
+type Segment = ((f64, f64), (f64, f64));
+type Dot = (f64, f64, f64);
+
+fn data_pixels(panel: &Panel, plot: (i32, i32), y_top: f64, dot_r: f64) -> (Vec<Segment>, Vec<Dot>) {
     let (w, h) = (plot.0 as f64, plot.1 as f64);
     let (x0, x1) = (panel.x_range.0.max(1e-12), panel.x_range.1.max(panel.x_range.0 * 1.0001 + 1e-12));
     let (lx0, lx1) = (x0.ln(), x1.ln());

@@ -63,7 +63,7 @@ fn read_svg(svg: &str) -> (Option<(f64, f64, f64, f64)>, Vec<(f64, f64, f64)>) {
                     samples.push((pts[0].0, pts[0].1, half_width));
                 }
                 for w in pts.windows(2) {
-                    let n = (((w[1].0 - w[0].0) as f64).hypot(w[1].1 - w[0].1) * 2.0).ceil().max(1.0) as usize;
+                    let n = ((w[1].0 - w[0].0).hypot(w[1].1 - w[0].1) * 2.0).ceil().max(1.0) as usize;
                     for i in 0..=n {
                         let t = i as f64 / n as f64;
                         samples.push((w[0].0 + t * (w[1].0 - w[0].0), w[0].1 + t * (w[1].1 - w[0].1), half_width));
