@@ -7,7 +7,7 @@ PORT ?= 8000
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup setup-web build serve test test-native test-browser test-e2e test-cluster figures bench soak clean
+.PHONY: setup setup-web build single serve test test-native test-browser test-e2e test-cluster figures bench soak clean
 
 setup:
 	bash scripts/setup.sh test
@@ -18,6 +18,11 @@ setup-web:
 ## build: the static site (index.html + www/ + the two wasm packages in www/pkg/ and www/pkg-relaxed/, git-ignored)
 build: setup-web
 	bash scripts/build-web.sh
+
+## single: the explorer as one self-contained HTML file that runs from disk (file://) in every browser
+single: build
+	@[ -d node_modules/esbuild ] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
+	node scripts/build-single.mjs dist/lazy-training-explorer.html
 
 serve: build
 	@echo "Serving the explorer at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"

@@ -54,7 +54,7 @@ if ! command -v geckodriver >/dev/null 2>&1; then
   cargo install --locked geckodriver --version 0.37.1 || cargo install geckodriver --version 0.37.1
 fi
 
-if [ -f package.json ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/selenium-webdriver ]; }; then
+if [ -f package.json ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/selenium-webdriver ] || [ ! -d node_modules/reveal.js ] || [ ! -d node_modules/esbuild ]; }; then
   log "installing the end-to-end test's npm packages"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 fi

@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 if [ ! -f www/pkg/lazy_training_bg.wasm ] || [ ! -f www/pkg-relaxed/lazy_training_bg.wasm ]; then
   bash scripts/build-web.sh
 fi
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/reveal.js ] || [ ! -d node_modules/esbuild ]; then
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 fi
 mkdir -p test-results
-node --test --test-reporter=spec tests/e2e/
+# tests/e2e-deck/: the explorer in a reveal.js deck and from disk (file://), Chromium, Firefox, WebKit.
+node --test --test-reporter=spec tests/e2e/ tests/e2e-deck/

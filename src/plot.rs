@@ -10,6 +10,7 @@
 use crate::experiment::{Stat, Theory};
 use crate::model::ModelKind;
 use crate::params::{Curve, SgdRegime};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::element::ErrorBar;
 use plotters::prelude::*;
@@ -200,26 +201,234 @@ fn rgb(c: (u8, u8, u8)) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
-/// Draw a panel (log-x, linear y) with its legend; returns the pixel mapping.
-pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, style: &Style) -> Result<Mapping, String> {
+/// Where a legend box goes: its top-left corner relative to the plotting area (pixels),
+/// and the top of the y axis that leaves it room (the panel's own top unless no spot
+/// inside the data's range was free).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LegendSpot {
+    pub x: i32,
+    pub y: i32,
+    pub y_top: f64,
+}
+
+/// Inset of a legend box from the plotting area's edges, and the clearance it keeps
+/// from any drawn data (both in CSS pixels, times the style's scale).
+const LEGEND_INSET: f64 = 5.0;
+const LEGEND_CLEAR: f64 = 4.0;
+
+/// The data of a panel as pixel geometry inside a plotting area of `plot` = (w, h)
+/// pixels with y axis top `y_top`: line segments (polylines and error bars) and dots
+/// (centre, radius). Points left or right of the x range are dropped as the drawing
+/// drops them; y values are clamped as drawn.
+/// A drawn line segment and a drawn dot (centre, radius), in pixels.
+type Segment = ((f64, f64), (f64, f64));
+type Dot = (f64, f64, f64);
+
+fn data_pixels(panel: &Panel, plot: (i32, i32), y_top: f64, dot_r: f64) -> (Vec<Segment>, Vec<Dot>) {
+    let (w, h) = (plot.0 as f64, plot.1 as f64);
+    let (x0, x1) = (panel.x_range.0.max(1e-12), panel.x_range.1.max(panel.x_range.0 * 1.0001 + 1e-12));
+    let (lx0, lx1) = (x0.ln(), x1.ln());
+    let y0 = panel.y_range.0;
+    let span = if y_top > y0 { y_top - y0 } else { 1.0 };
+    let to_px = |p: (f64, f64)| ((p.0.ln() - lx0) / (lx1 - lx0) * w, h - (p.1.clamp(y0 - 1.0, y_top + 1.0) - y0) / span * h);
+    let inside = |p: &(f64, f64)| p.0 >= x0 && p.0 <= x1 && p.1.is_finite() && p.0.is_finite();
+    let (mut segs, mut dots) = (Vec::new(), Vec::new());
+    for ser in &panel.series {
+        let pts: Vec<(f64, f64)> = ser.points.iter().copied().filter(inside).map(to_px).collect();
+        match ser.mark {
+            Mark::Dots => {
+                for (p, e) in ser.points.iter().zip(ser.err.iter().chain(std::iter::repeat(&0.0))) {
+                    if !inside(p) {
+                        continue;
+                    }
+                    let c = to_px(*p);
+                    dots.push((c.0, c.1, dot_r));
+                    if *e > 0.0 {
+                        segs.push((to_px((p.0, p.1 - e)), to_px((p.0, p.1 + e))));
+                    }
+                }
+            }
+            _ => {
+                if pts.len() == 1 {
+                    dots.push((pts[0].0, pts[0].1, dot_r / 2.0));
+                }
+                segs.extend(pts.windows(2).map(|w| (w[0], w[1])));
+            }
+        }
+    }
+    (segs, dots)
+}
+
+/// Does the segment a-b come within `pad` of the rectangle (x, y, w, h)?
+fn segment_hits(a: (f64, f64), b: (f64, f64), r: (f64, f64, f64, f64), pad: f64) -> bool {
+    let (l, t, rr, bb) = (r.0 - pad, r.1 - pad, r.0 + r.2 + pad, r.1 + r.3 + pad);
+    // Liang-Barsky clipping of the segment against the padded rectangle.
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut u0, mut u1) = (0.0f64, 1.0f64);
+    for (p, q) in [(-dx, a.0 - l), (dx, rr - a.0), (-dy, a.1 - t), (dy, bb - a.1)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let u = q / p;
+            if p < 0.0 {
+                u0 = u0.max(u);
+            } else {
+                u1 = u1.min(u);
+            }
+            if u0 > u1 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Does any data drawn in a `plot`-sized plotting area (axis top `y_top`) come within
+/// `pad` pixels of the box (x, y, w, h)?
+pub fn legend_covers_data(panel: &Panel, plot: (i32, i32), y_top: f64, rect: (f64, f64, f64, f64), dot_r: f64, pad: f64) -> bool {
+    let (segs, dots) = data_pixels(panel, plot, y_top, dot_r);
+    segs.iter().any(|(a, b)| segment_hits(*a, *b, rect, pad))
+        || dots.iter().any(|(cx, cy, r)| {
+            let nx = cx.clamp(rect.0, rect.0 + rect.2);
+            let ny = cy.clamp(rect.1, rect.1 + rect.3);
+            (cx - nx).hypot(cy - ny) <= r + pad
+        })
+}
+
+/// Where a `legend` = (w, h) pixel box goes in a `plot` = (w, h) pixel plotting area so
+/// that it covers no data point, error bar or curve: the panel's preferred spot if it
+/// is free, else the first free one of the four corners and the four edge middles;
+/// if none is, the y axis is raised until the top band holds the box above every
+/// point. `scale` is the style's (pixels per CSS pixel).
+pub fn place_legend(panel: &Panel, plot: (i32, i32), legend: (i32, i32), scale: f64) -> LegendSpot {
+    let (pw, ph) = plot;
+    let (lw, lh) = legend;
+    let inset = (LEGEND_INSET * scale).round() as i32;
+    let (pad, dot_r) = (LEGEND_CLEAR * scale, 4.0 * scale + 1.0);
+    let left = inset;
+    let right = (pw - lw - inset).max(inset);
+    let mid_x = ((pw - lw) / 2).max(inset);
+    let top = inset;
+    let bottom = (ph - lh - inset).max(inset);
+    let mid_y = ((ph - lh) / 2).max(inset);
+    let preferred = match panel.legend {
+        Legend::UpperRight => (right, top),
+        Legend::LowerLeft => (left, bottom),
+        Legend::At(fx, fy) => (((pw as f64 * fx) as i32).clamp(inset, right), ((ph as f64 * fy) as i32).clamp(inset, bottom)),
+    };
+    let y_top = panel.y_range.1;
+    let candidates = [preferred, (right, top), (left, top), (right, bottom), (left, bottom), (mid_x, top), (right, mid_y), (left, mid_y), (mid_x, bottom)];
+    let fits = lw + 2 * inset <= pw && lh + 2 * inset <= ph;
+    if fits {
+        for (x, y) in candidates {
+            if !legend_covers_data(panel, plot, y_top, (x as f64, y as f64, lw as f64, lh as f64), dot_r, pad) {
+                return LegendSpot { x, y, y_top };
+            }
+        }
+    }
+    // No free spot: raise the axis so that every point sits below the legend's band.
+    // A point at value v is drawn at h (1 - (v - y0) / (top - y0)); it must be lower
+    // than the band's bottom b = lh + inset + pad + dot radius.
+    let y0 = panel.y_range.0;
+    let band = ((lh + inset) as f64 + pad + dot_r) / ph.max(1) as f64;
+    let highest = panel
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().zip(s.err.iter().copied().chain(std::iter::repeat(0.0))).map(|(p, e)| p.1 + e))
+        .filter(|v| v.is_finite())
+        .fold(y0, f64::max)
+        .min(y_top + 1.0);
+    let band = band.min(0.6);
+    let raised = y0 + (highest - y0) / (1.0 - band);
+    LegendSpot { x: right, y: top, y_top: raised.max(y_top) }
+}
+
+/// The chart of a panel on `area` with y axis top `y_top`, before any data is drawn.
+fn chart_of<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    panel: &Panel,
+    style: &Style,
+    y_top: f64,
+) -> Result<ChartContext<'a, DB, Cartesian2d<LogCoord<f64>, RangedCoordf64>>, String> {
     let s = style.scale.max(0.25);
     let px = |v: f64| ((v * s).round() as i32).max(1);
     let font = style.font_px * s;
-    area.fill(&WHITE).map_err(|e| e.to_string())?;
     let (x0, x1) = (panel.x_range.0.max(1e-12), panel.x_range.1.max(panel.x_range.0 * 1.0001 + 1e-12));
-    let (y0, y1) = panel.y_range;
     let (w, _) = area.dim_in_pixel();
     let title_font = ("sans-serif", font * 1.1).into_font();
     // A title too wide for a narrow panel keeps only its part before the colon.
     let fits = |t: &str| (t.chars().count() as f64 * font * 1.1 * 0.55) < w as f64;
     let title = if fits(&panel.title) { panel.title.as_str() } else { panel.title.split(':').next().unwrap_or("") };
-    let mut chart = ChartBuilder::on(area)
+    ChartBuilder::on(area)
         .caption(title, title_font)
         .margin(px(10.0))
         .x_label_area_size(px(3.0 * style.font_px))
         .y_label_area_size(px(3.6 * style.font_px))
-        .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
-        .map_err(|e| e.to_string())?;
+        .build_cartesian_2d((x0..x1).log_scale(), panel.y_range.0..y_top)
+        .map_err(|e| e.to_string())
+}
+
+/// The legend's labels (series with a label), in drawing order.
+fn legend_labels(panel: &Panel) -> Vec<&str> {
+    panel.series.iter().filter(|s| !s.label.is_empty()).map(|s| s.label.as_str()).collect()
+}
+
+/// The legend box's size in pixels, measured as plotters measures it when drawing
+/// (the backend's text measurement: the browser's on a canvas).
+fn legend_size(panel: &Panel, style: &Style) -> Result<(i32, i32), String> {
+    let s = style.scale.max(0.25);
+    let font = ("sans-serif", style.font_px * s * 0.85).into_font();
+    let style: TextStyle = font.into();
+    let mut text = MultiLineText::<_, &str>::new((0, 0), &style);
+    for l in legend_labels(panel) {
+        text.push_line(l);
+    }
+    let (w, h) = text.estimate_dimension().map_err(|e| format!("{e:?}"))?;
+    let (mark, margin) = (legend_mark_px(s), legend_margin_px(s));
+    Ok((w + mark + 2 * margin, h + 2 * margin))
+}
+
+fn legend_mark_px(s: f64) -> i32 {
+    ((30.0 * s).round() as i32).max(1)
+}
+fn legend_margin_px(s: f64) -> i32 {
+    ((8.0 * s).round() as i32).max(1)
+}
+
+/// A pixel range of the plotting area, (first, last).
+pub type PixelRange = (i32, i32);
+
+/// The legend's position and the axis top for a panel drawn on `area` (a dry layout on
+/// an SVG backend of the same size: plotters measures text the same way on every
+/// backend of a build, so the plotting area comes out the same).
+pub fn legend_layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, style: &Style) -> Result<(PixelRange, PixelRange, LegendSpot), String> {
+    let dims = area.dim_in_pixel();
+    let mut buf = String::new();
+    let (xr, yr) = {
+        let dry = SVGBackend::with_string(&mut buf, dims).into_drawing_area();
+        let chart = chart_of(&dry, panel, style, panel.y_range.1)?;
+        chart.plotting_area().get_pixel_range()
+    };
+    let plot = (xr.end - xr.start, yr.end - yr.start);
+    let legend = legend_size(panel, style)?;
+    let spot = if legend_labels(panel).is_empty() { LegendSpot { x: 0, y: 0, y_top: panel.y_range.1 } } else { place_legend(panel, plot, legend, style.scale.max(0.25)) };
+    Ok((plot, legend, spot))
+}
+
+/// Draw a panel (log-x, linear y) with its legend where it covers no data
+/// ([`place_legend`]); returns the pixel mapping.
+pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, style: &Style) -> Result<Mapping, String> {
+    let s = style.scale.max(0.25);
+    let px = |v: f64| ((v * s).round() as i32).max(1);
+    let font = style.font_px * s;
+    area.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (_, _, spot) = legend_layout(area, panel, style)?;
+    let (x0, x1) = (panel.x_range.0.max(1e-12), panel.x_range.1.max(panel.x_range.0 * 1.0001 + 1e-12));
+    let (y0, y1) = (panel.y_range.0, spot.y_top);
+    let (w, _) = area.dim_in_pixel();
+    let mut chart = chart_of(area, panel, style, y1)?;
     let label_font = ("sans-serif", font).into_font();
     chart
         .configure_mesh()
@@ -276,31 +485,19 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
                 + Circle::new((unit / 2, 0), r, dot)
         });
     }
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    // Legend marks get room that scales with the text (plotters' default is fixed).
-    let mark_area = px(30.0);
-    let legend_font = font * 0.85;
-    // Estimated legend width, so a placed legend stays inside a narrow plot.
-    let longest = panel.series.iter().map(|s| s.label.chars().count()).max().unwrap_or(0) as f64;
-    let legend_w = (longest * legend_font * 0.6) as i32 + mark_area + px(16.0);
-    chart
-        .configure_series_labels()
-        .legend_area_size(mark_area)
-        .position(match panel.legend {
-            Legend::UpperRight => SeriesLabelPosition::UpperRight,
-            Legend::At(fx, fy) => {
-                let x = ((xr.end - xr.start) as f64 * fx) as i32;
-                let x = x.min(xr.end - xr.start - legend_w - px(4.0)).max(px(4.0));
-                // plotters places a Coordinate legend relative to the plotting area.
-                SeriesLabelPosition::Coordinate(x, ((yr.end - yr.start) as f64 * fy) as i32)
-            }
-            Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
-        })
-        .label_font(("sans-serif", legend_font).into_font())
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    if !legend_labels(panel).is_empty() {
+        chart
+            .configure_series_labels()
+            .legend_area_size(legend_mark_px(s))
+            .margin(legend_margin_px(s))
+            // plotters places a Coordinate legend relative to the plotting area.
+            .position(SeriesLabelPosition::Coordinate(spot.x, spot.y))
+            .label_font(("sans-serif", font * 0.85).into_font())
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .draw()
+            .map_err(|e| e.to_string())?;
+    }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     Ok(Mapping { px: (xr.start, yr.start, xr.end, yr.end), x_range: (x0, x1), y_range: (y0, y1) })
 }

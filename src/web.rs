@@ -31,6 +31,20 @@ pub fn settings_table() -> String {
     table::table_json(&Limits::web())
 }
 
+/// In an embed: the reveal.js API message for a key that belongs to the deck (`""`
+/// when it has none), or `undefined` for a key the embed keeps
+/// ([`explorer::embed::deck_message`]).
+#[wasm_bindgen(js_name = deckMessage)]
+pub fn deck_message(key: &str, shift: bool, ctrl_alt_meta: bool, on_control: bool) -> Option<String> {
+    explorer::embed::deck_message(key, shift, ctrl_alt_meta, on_control)
+}
+
+/// Device pixels per CSS pixel for a plot's canvas ([`explorer::embed::backing_scale`]).
+#[wasm_bindgen(js_name = backingScale)]
+pub fn backing_scale(device_pixel_ratio: f64, transform_scale: f64, foreign_host: bool) -> f64 {
+    explorer::embed::backing_scale(device_pixel_ratio, transform_scale, foreign_host)
+}
+
 /// Milliseconds from a monotonic clock (`performance.now`, else `Date.now`).
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
@@ -140,6 +154,17 @@ impl Explorer {
     #[wasm_bindgen(js_name = advanceSgd)]
     pub fn advance_sgd(&mut self, budget_ms: f64) -> Result<f64, JsValue> {
         self.0.advance_sgd_for(budget_ms, &now_ms).map_err(js)
+    }
+    /// One frame of Play `dt_ms` after the last, at the explorer's pace (the `pace`
+    /// setting), within about `budget_ms` milliseconds.
+    #[wasm_bindgen(js_name = advanceSgdPaced)]
+    pub fn advance_sgd_paced(&mut self, budget_ms: f64, dt_ms: f64) -> Result<f64, JsValue> {
+        self.0.advance_sgd_paced(budget_ms, dt_ms, &now_ms).map_err(js)
+    }
+    /// Change the pace (a value of the settings table's `pace` row); the runs go on.
+    #[wasm_bindgen(js_name = setPace)]
+    pub fn set_pace(&mut self, pace: &str) -> Result<(), JsValue> {
+        self.0.set_pace(pace).map_err(js)
     }
     #[wasm_bindgen(js_name = advanceSgdSteps)]
     pub fn advance_sgd_steps(&mut self, steps: u32) -> Result<f64, JsValue> {

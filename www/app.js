@@ -7,6 +7,7 @@
 // Nothing from the URL or a control ever reaches innerHTML: text goes in through
 // textContent.
 import { loadWasm } from "./wasm.js";
+import { watchSeen, transformScale, topOfOrigin, framed, giveBackFocus, toDeck } from "./lecture.js";
 import { REGIMES, FIELDS, PRESETS, COLORS, SETTINGS, HIDEABLE, useTable, defaultFor, labelFor, parseHash, toHash, presetState, matchingPreset } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -23,6 +24,12 @@ const PANELS = ["width", "sgd", "overlap"];
 const EMBED_TEXT_SCALE = 1.5; // projector-sized plot text in embed mode
 
 let Explorer = null;   // the wasm class, once www/wasm.js has loaded a build
+let Wasm = null;       // the wasm module (its free functions)
+// The loop runs only while there is work and the explorer can be seen (www/lecture.js:
+// the document visible, the plots in view, the slide not stopped by reveal.js); idle
+// or unseen, it requests no animation frame at all, and picks up where it stopped.
+let frameId = 0;
+let seen = () => true;
 
 const ui = {
   explorer: null,      // the last good Explorer (its plots stay on screen on error)
@@ -37,6 +44,9 @@ const ui = {
   errors: {},
   notes: [],           // what the link asked for that could not be used
   lastSummary: 0,
+  hashView: { embed: false, hide: [] }, // the view options the address's hash carries
+  frames: 0,           // animation frames run (for the tests)
+  refused: false,      // the form holds a value the core refused (its message is shown)
 };
 window.lazyExplorer = ui;
 
@@ -121,6 +131,7 @@ function showNotice(notes) {
 // ---- building --------------------------------------------------------------------
 function install(ex, { keepPlaying = false } = {}) {
   clearErrors();
+  ui.refused = false;
   if (ui.explorer) ui.explorer.free();
   ui.explorer = ex;
   ui.state = ex.settings();
@@ -131,11 +142,12 @@ function install(ex, { keepPlaying = false } = {}) {
   if (!keepPlaying) setPlaying(false);
   writeUrl();
   markPreset();
-  drawAll();
+  if (seen()) drawAll();
   lastRedraw = performance.now();
   refreshSummaries(true);
   if (ui.timings.theory === null) ui.timings.theory = performance.now();
   setStatus(ex.describe());
+  wake();
 }
 
 function rebuild(state, opts) {
@@ -145,6 +157,7 @@ function rebuild(state, opts) {
   } catch (e) {
     clearErrors();
     showError(e);
+    ui.refused = true; // the form holds a value the core refused; the explorer is the last good one
     return false;
   }
   install(ex, opts);
@@ -160,9 +173,10 @@ function showLink(state, notes) {
   install(ex);
 }
 
+// The hash keeps the view options it came with (embed=1 given in the query stays there).
 function writeUrl() {
   if (!ui.state) return;
-  const hash = toHash(ui.state, ui.view);
+  const hash = toHash(ui.state, ui.hashView);
   if (location.hash !== hash && !(hash === "#v=1" && !location.hash)) history.replaceState(null, "", location.pathname + location.search + hash);
 }
 
@@ -178,9 +192,22 @@ function onChange(ev) {
   clearTimeout(changeTimer);
   changeTimer = setTimeout(() => {
     const s = readForm();
-    // A change event that changes nothing (a blur after a typed value was applied)
-    // must not restart the runs.
-    if (ui.state && Object.keys(ui.errors).length === 0 && Object.keys(FIELDS).every((k) => String(s[k]) === String(ui.state[k]))) return;
+    // The pace changes how fast Play goes, not what it computes: the runs go on.
+    if (ui.state && ui.explorer && !ui.refused && s.pace !== ui.state.pace &&
+        Object.keys(FIELDS).every((k) => k === "pace" || String(s[k]) === String(ui.state[k]))) {
+      try { ui.explorer.setPace(s.pace); } catch (e) { showError(e); return; }
+      ui.state = ui.explorer.settings();
+      writeUrl();
+      return;
+    }
+    // A change event that changes nothing (a blur after a typed value was applied, or
+    // after a click on Play) must not restart the runs, nor clear what a run reported
+    // (a diverged step size); a refused value typed back to the one in use just clears
+    // its message.
+    if (ui.state && Object.keys(FIELDS).every((k) => String(s[k]) === String(ui.state[k]))) {
+      if (ui.refused && ui.explorer) { clearErrors(); ui.refused = false; setStatus(ui.explorer.describe()); }
+      return;
+    }
     rebuild(s);
   }, 120);
 }
@@ -189,6 +216,7 @@ function onChange(ev) {
 function applyPreset(name) {
   const s = presetState(name);
   if (!s) return;
+  if (ui.state) s.pace = ui.state.pace; // a preset sets what is computed, not the pace
   clearTimeout(changeTimer);
   writeForm(s);
   showNotice([]);
@@ -207,7 +235,7 @@ function renderPresets() {
 }
 
 function markPreset() {
-  const current = ui.state && matchingPreset(ui.state);
+  const current = ui.state && matchingPreset({ ...ui.state, pace: defaultFor("pace") });
   for (const b of document.querySelectorAll("[data-preset]")) b.setAttribute("aria-pressed", b.dataset.preset === current ? "true" : "false");
   document.body.dataset.activePreset = current || "";
 }
@@ -215,8 +243,15 @@ function markPreset() {
 // ---- drawing -----------------------------------------------------------------------
 const canvases = () => PANELS.map((p) => $("plot-" + p));
 
+// The backing store follows the plot's size on screen: CSS size x device pixel ratio x
+// the scale of the CSS transforms above it (a deck scaling its slide), measured through
+// the frames of this origin; the policy (and the assumption for a host of another
+// origin) is the core's (src/explorer/embed.rs).
 function sizeCanvases() {
-  ui.dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
+  const box = canvases().map((c) => c.parentElement).find((b) => b.offsetWidth > 0);
+  const t = box ? transformScale(box) : { scale: 1, foreign: framed() };
+  ui.dpr = Wasm ? Wasm.backingScale(window.devicePixelRatio || 1, t.scale, t.foreign) : Math.max(1, Math.min(4, window.devicePixelRatio || 1));
+  ui.transform = t;
   for (const c of canvases()) {
     const r = c.parentElement.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue; // hidden
@@ -265,9 +300,29 @@ function updateProgress() {
 }
 
 // ---- the loop ----------------------------------------------------------------------
+// Work to do: the sweep, a playing run, or a panel to redraw.
+function busy() {
+  const ex = ui.explorer;
+  return !!ex && (!ex.sweepDone() || (ui.playing && !ex.sgdDone()) || ui.dirty.some(Boolean));
+}
+
+function wake() {
+  if (!frameId && seen() && busy()) frameId = requestAnimationFrame(frame);
+}
+
+// Seen again (or hidden): a transform may have changed meanwhile (a deck rescaled).
+function seenChanged() {
+  if (seen()) sizeCanvases();
+  wake();
+}
+
 function frame(t) {
+  frameId = 0;
+  if (!seen()) { redrewAt = 0; return; } // resumes from wake() when seen again
+  ui.frames += 1;
   if (redrewAt) { redrawCost = t - redrewAt; redrewAt = 0; }
-  slice = Math.min(3 * SLICE_MS, Math.max(SLICE_MS, t - lastFrame - 8));
+  const dt = lastFrame ? t - lastFrame : 0;
+  slice = Math.min(3 * SLICE_MS, Math.max(SLICE_MS, dt - 8));
   lastFrame = t;
   const ex = ui.explorer;
   if (ex) {
@@ -283,7 +338,7 @@ function frame(t) {
         if (ex.sweepDone()) ui.timings.sweep = performance.now();
       }
       if (training) {
-        ex.advanceSgd(share);
+        ex.advanceSgdPaced(share, dt); // at the pace of the settings (full speed by default)
         ui.dirty[1] = ui.dirty[2] = true;
         changed = true;
       }
@@ -301,7 +356,9 @@ function frame(t) {
     }
     if (changed) refreshSummaries(finished);
   }
-  requestAnimationFrame(frame);
+  wake();
+  // Stopped (idle or unseen): the next frame's distance from this one is no redraw cost.
+  if (!frameId) redrewAt = 0;
 }
 
 function setPlaying(on) {
@@ -310,6 +367,8 @@ function setPlaying(on) {
   b.textContent = on ? "Pause" : "Play";
   b.setAttribute("aria-pressed", on ? "true" : "false");
   updateProgress();
+  if (on) lastFrame = 0; // a new start earns no steps for the time paused
+  wake();
 }
 
 function togglePlay() {
@@ -328,6 +387,7 @@ function stepOnce() {
   } catch (e) { showError(e); }
   ui.dirty[1] = ui.dirty[2] = true;
   refreshSummaries(true);
+  wake();
 }
 
 function resetRun() {
@@ -337,11 +397,21 @@ function resetRun() {
 
 // ---- keyboard ----------------------------------------------------------------------
 // Space plays/pauses, Right arrow steps, R resets; not while typing in a control, and
-// buttons, links and summaries keep their own Space/Enter.
+// buttons, links and summaries keep their own Space/Enter. In an embed, the page keeps
+// only what its focused Play button needs; every other key is the deck's: the focus
+// goes back to the host and the key to reveal.js (src/explorer/embed.rs, the key map).
 function onKey(ev) {
-  if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+  if (ev.defaultPrevented) return;
   const t = ev.target;
   const within = (sel) => t && t.closest && t.closest(sel);
+  if (ui.view.embed) {
+    const message = Wasm.deckMessage(ev.key, ev.shiftKey, ev.ctrlKey || ev.metaKey || ev.altKey, !!within("button, a, summary"));
+    if (message === undefined || !framed()) return;
+    ev.preventDefault();
+    toDeck(message);
+    return;
+  }
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   if (within("input, select, textarea, [contenteditable]")) return;
   if (ev.key === " " || ev.code === "Space") {
     if (within("button, a, summary")) return;
@@ -474,11 +544,15 @@ function applyView() {
 
 // ---- start -------------------------------------------------------------------------
 async function main() {
-  const wasm = await loadWasm();
+  // The single-file build (scripts/build-single.mjs) brings its wasm inline.
+  const wasm = globalThis.lazyTrainingInline ? await globalThis.lazyTrainingInline() : await loadWasm();
+  Wasm = wasm.module;
   Explorer = wasm.module.Explorer;
   useTable(JSON.parse(wasm.module.settingsTable()));
   INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
   renderPresets();
+  // The pace's values from the table: full speed, then SGD steps per second.
+  $("pace").replaceChildren(...SETTINGS.pace.choices.map((c) => Object.assign(document.createElement("option"), { value: c, textContent: c === "full" ? "full speed" : `${c} steps/s` })));
   // Each control's range from the table (the core checks it; this only guides input).
   for (const k of INPUTS) {
     for (const bound of ["min", "max"]) if (SETTINGS[k][bound] !== undefined && $(k).type === "number") $(k)[bound] = String(SETTINGS[k][bound]);
@@ -490,12 +564,14 @@ async function main() {
   const fromLink = parseHash(location.hash);
   const q = parseHash(location.search.replace(/^\?/, "#"));
   ui.view = { embed: fromLink.view.embed || q.view.embed, hide: [...new Set([...q.view.hide, ...fromLink.view.hide])] };
+  ui.hashView = fromLink.view;
   const notes = [...fromLink.notes];
   applyView();
 
   for (const k of INPUTS) $(k).addEventListener("change", onChange);
   $("controls").addEventListener("submit", (e) => { e.preventDefault(); rebuild(readForm()); });
-  $("play").addEventListener("click", togglePlay);
+  // A click on Play with the mouse in an embed gives the keyboard back to the deck.
+  $("play").addEventListener("click", (ev) => { togglePlay(); if (ui.view.embed && ev.detail > 0) giveBackFocus(); });
   $("step").addEventListener("click", stepOnce);
   $("reset").addEventListener("click", resetRun);
   for (const b of document.querySelectorAll("[data-preset]")) b.addEventListener("click", () => applyPreset(b.dataset.preset));
@@ -518,19 +594,25 @@ async function main() {
   });
   document.addEventListener("keydown", onKey);
   window.addEventListener("hashchange", () => {
-    if (location.hash === toHash(ui.state || {}, ui.view)) return;
+    if (location.hash === toHash(ui.state || {}, ui.hashView)) return;
     const p = parseHash(location.hash);
     showLink(p.state, p.notes);
   });
   PANELS.forEach((p, i) => hover(i, $("plot-" + p), $("hover-" + p)));
   sizeCanvases();
-  const ro = new ResizeObserver(() => { sizeCanvases(); drawAll(); });
+  // Sizes change: redraw in the next frame (if seen).
+  const resized = () => { sizeCanvases(); wake(); };
+  const ro = new ResizeObserver(resized);
   for (const c of canvases()) ro.observe(c.parentElement);
-  matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener("change", () => { sizeCanvases(); drawAll(); });
+  matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener("change", resized);
+  const top = topOfOrigin();
+  if (top !== window) top.addEventListener("resize", resized); // a deck rescaling its slides
+  seen = watchSeen(document.querySelector(".stage"), seenChanged);
+  ui.seen = () => seen();
 
   showLink(fromLink.state, notes);
   applyView();
-  requestAnimationFrame(frame);
+  wake();
 }
 
 main().catch((e) => {

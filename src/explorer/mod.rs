@@ -15,7 +15,9 @@
 //! divergence names the run's step size, `eta_nt` or `eta_nn`).
 
 pub mod export;
+pub mod embed;
 pub mod hit;
+pub mod pace;
 pub mod page;
 pub mod panels;
 pub mod runs;
@@ -107,6 +109,8 @@ pub struct Explorer {
     drawn: [Option<hit::Drawn>; 3],
     /// Text size factor (1 on the page; larger for a projector).
     text_scale: f64,
+    /// How fast Play advances the SGD runs (the `pace` setting).
+    pacer: pace::Pacer,
     /// The settings as given, by key ([`Self::settings`]; empty when built from a
     /// [`PageConfig`] directly).
     given: Vec<(&'static str, String)>,
@@ -118,7 +122,9 @@ impl Explorer {
     /// Parse settings given by key (strings as typed) under `limits`, and build.
     pub fn from_settings(get: &dyn Fn(&str) -> Option<String>, limits: &Limits) -> Result<Explorer, PageError> {
         let cfg = PageConfig::parse(get, limits)?;
+        let rate = pace::rate(get("pace").as_deref())?;
         let mut ex = Explorer::new(cfg, limits)?;
+        ex.pacer = pace::Pacer::new(rate);
         ex.given = crate::settings::table::SETTINGS.iter().filter_map(|s| get(s.key).map(|v| (s.key, v))).collect();
         Ok(ex)
     }
@@ -143,7 +149,7 @@ impl Explorer {
             runs.push(run);
         }
         let theory = Theory::try_compute(sweep.target(), cfg.activation, &cfg.curves, &theory_grid(&cfg.rho), bayes_samples(cfg.d), cfg.seed).map_err(|e| PageError::of(&e, None))?;
-        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0, given: Vec::new(), notes: Vec::new() })
+        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0, pacer: pace::Pacer::default(), given: Vec::new(), notes: Vec::new() })
     }
 
     /// The settings this view was built from.
@@ -239,6 +245,41 @@ impl Explorer {
                 return Ok(self.sgd_progress());
             }
         }
+    }
+
+    /// Change the pace (a value of the `pace` row) without touching the runs.
+    pub fn set_pace(&mut self, text: &str) -> Result<(), PageError> {
+        self.pacer = pace::Pacer::new(pace::rate(Some(text))?);
+        self.given.retain(|(k, _)| *k != "pace");
+        self.given.push(("pace", text.trim().to_string()));
+        Ok(())
+    }
+    /// Steps per second of each run at the current pace (`None`: full speed).
+    pub fn pace_rate(&self) -> Option<f64> {
+        self.pacer.rate
+    }
+
+    /// Advance both SGD runs for one frame of Play that came `dt_ms` after the last:
+    /// at full speed for about `budget` milliseconds ([`Self::advance_sgd_for`]), at
+    /// a slower pace by the steps the pace allows for `dt_ms` ([`pace::Pacer`]),
+    /// within the same time budget.
+    pub fn advance_sgd_paced(&mut self, budget: f64, dt_ms: f64, now: &dyn Fn() -> f64) -> Result<f64, PageError> {
+        let Some(allowed) = self.pacer.allow(dt_ms) else {
+            return self.advance_sgd_for(budget, now);
+        };
+        let start = now();
+        let mut done = 0;
+        let mut result = Ok(self.sgd_progress());
+        while done < allowed && !self.sgd_done() {
+            let n = SGD_CHUNK.min(allowed - done);
+            result = self.advance_sgd_steps(n);
+            done += n;
+            if result.is_err() || now() - start >= budget {
+                break;
+            }
+        }
+        self.pacer.spent(done);
+        result
     }
 
     /// Progress of the slower SGD run in [0, 1] (a diverged run counts as finished).

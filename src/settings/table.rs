@@ -88,7 +88,7 @@ const fn row(key: &'static str, label: &'static str, what: &'static str, kind: K
 }
 
 /// The table, in the order of the page's links (`#v=1&model=..&d=..`).
-pub const SETTINGS: [Setting; 17] = [
+pub const SETTINGS: [Setting; 18] = [
     Setting { choices: &["qf", "mg"], ..row("model", "Model", "the model", Kind::Choice, ("qf", "qf"), Range::Any, "qf: quadratic function y = <x,Bx> - tr B; mg: mixture of two Gaussians with covariances I -/+ Delta") },
     row("d", "Dimension d", "the dimension d", Kind::Whole, ("30", "30"), Range::Between { lo: 2, hi: |l| l.max_d as u64 }, "the input dimension"),
     Setting { label: ("Spectrum of B", "Spectrum of Δ"), ..row("spectrum", "", "the spectrum", Kind::Text, ("exp", "paper"), Range::Any, "exp, flat, spiked:K, paper (mg) or list:a,b,..") },
@@ -106,6 +106,7 @@ pub const SETTINGS: [Setting; 17] = [
     row("steps", "Steps", "the number of SGD steps", Kind::Whole, ("30000", "30000"), Range::Between { lo: 1, hi: |l| l.max_steps }, "SGD steps of each run"),
     row("record_every", "Record every", "record-every", Kind::Whole, ("150", "150"), Range::AtLeast(1), "the exact risk is recorded every this many steps (at most the steps)"),
     row("seed", "Seed", "the seed", Kind::Whole, ("1", "1"), Range::Between { lo: 0, hi: |_| MAX_SEED }, "every random draw comes from it: same seed, same numbers"),
+    Setting { choices: &["full", "8000", "4000", "2000", "1000", "500"], ..row("pace", "Pace of Play", "the pace", Kind::Choice, ("full", "full"), Range::Any, "how fast Play advances: full speed, or SGD steps per second of each run (at 500 the default run of 30000 steps lasts a minute)") },
 ];
 
 /// A lesson in one click: values over the model's defaults.
