@@ -19,6 +19,7 @@ pub mod hit;
 pub mod panels;
 pub mod runs;
 pub mod settings_table;
+pub mod units;
 
 use crate::error::Error;
 use crate::experiment::{log_grid, Sweep, Theory, BAYES_SAMPLES};
