@@ -74,7 +74,7 @@ pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, 
     let n = w.ncols();
     match target.kind {
         ModelKind::Qf => {
-            let g = w.transpose() * w;
+            let g = linalg::gram(w);
             let k = kernel_matrix(act, &g);
             let bw = target_matrix * w;
             let v = DVector::from_iterator(
@@ -94,7 +94,7 @@ pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, 
         }
         ModelKind::Mg => {
             // S_y = I - y Delta: W^T S_y W = G -+ W^T Delta W.
-            let g = w.transpose() * w;
+            let g = linalg::gram(w);
             let dw = target_matrix * w;
             let wdw = w.transpose() * &dw;
             let g_plus = &g - &wdw;

@@ -86,6 +86,18 @@ impl SweepWorker {
     }
 }
 
+/// `make bench`'s dense solve in the browser ([`crate::linalg::dense::time_solve`]):
+/// JSON `{gram_ms, gram_gflops, chol_ms, chol_gflops, quad_form}`; `backend` is
+/// `"blocked"` or `"nalgebra"`.
+#[wasm_bindgen(js_name = timeDenseSolve)]
+pub fn time_dense_solve(n: u32, d: u32, backend: &str) -> Result<String, JsValue> {
+    if !(2..=6000).contains(&n) || !(1..=2000).contains(&d) {
+        return Err(js(PageError::new("n: the timed solve takes 2 <= n <= 6000 and 1 <= d <= 2000", Some("n"))));
+    }
+    let t = crate::linalg::dense::time_solve(n as usize, d as usize, 1, backend == "blocked", &now_ms);
+    serde_json::to_string(&t).map_err(|e| js(PageError::new(e.to_string(), None)))
+}
+
 /// The sweep's units for a pool of workers (see [`explorer::units`]).
 #[wasm_bindgen]
 impl Explorer {

@@ -18,7 +18,10 @@ fn build(pairs: &[(&'static str, &'static str)]) -> Result<Explorer, PageError> 
     Explorer::from_settings(&getter(pairs), &Limits::web())
 }
 
-fn all_results(ex: &Explorer) -> Vec<(String, Vec<(f64, f64, usize)>)> {
+/// Per curve: (mean, std, count) at each N/d.
+type Results = Vec<(String, Vec<(f64, f64, usize)>)>;
+
+fn all_results(ex: &Explorer) -> Results {
     ex.sweep().results().into_iter().map(|(c, s)| (format!("{c:?}"), s.iter().map(|x| (x.mean, x.std, x.count)).collect())).collect()
 }
 
