@@ -528,6 +528,6 @@ fn panel_cmd(stdout: &mut dyn Write, settings: &str, panel: &str, svg: Option<&s
     if let Some(path) = csv {
         write_file(path, &ex.csv(number).map_err(|e| Fail::Runtime(e.message))?)?;
     }
-    let json: Value = serde_json::from_str(&ex.export_json()).map_err(|e| Fail::Runtime(format!("export: {e}")))?;
+    let json: Value = serde_json::from_str(&ex.export_json().map_err(|e| Fail::Runtime(e.message))?).map_err(|e| Fail::Runtime(format!("export: {e}")))?;
     emit(stdout, Format::Json, &json, String::new)
 }

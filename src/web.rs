@@ -35,12 +35,23 @@ fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
 }
 
-/// A JS `Error` with the message and the field at fault (or null).
+/// A JS `Error` with the core's `message`, the `field` at fault (or null) and where the
+/// page shows it ([`PageError::route`]): `slot`, `control`, `resets`, and `short`, the
+/// message without its field prefix.
 fn js(e: PageError) -> JsValue {
     let err = js_sys::Error::new(&e.message);
-    let f = e.field.map(JsValue::from_str).unwrap_or(JsValue::NULL);
-    // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("field"), &f);
+    let route = e.route();
+    let props = [
+        ("field", e.field.map(JsValue::from_str).unwrap_or(JsValue::NULL)),
+        ("short", JsValue::from_str(e.short())),
+        ("slot", JsValue::from_str(route.slot)),
+        ("control", route.control.map(JsValue::from_str).unwrap_or(JsValue::NULL)),
+        ("resets", route.resets.iter().map(|k| JsValue::from_str(k)).collect::<js_sys::Array>().into()),
+    ];
+    for (k, v) in props {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str(k), &v);
+    }
     err.into()
 }
 
@@ -133,6 +144,32 @@ impl Explorer {
             return Err(js(PageError::new("config: the explorer needs an object of settings", Some("config"))));
         }
         explorer::Explorer::from_settings(&|k| field_of(config, k), &Limits::web()).map(Explorer).map_err(js)
+    }
+
+    /// Build from a link's settings: refused values take their defaults, with notes
+    /// ([`Self::link_notes`]); throws only if the defaults fail.
+    #[wasm_bindgen(js_name = fromLink)]
+    pub fn from_link(config: &JsValue) -> Result<Explorer, JsValue> {
+        install_panic_hook();
+        explorer::Explorer::from_link(&|k| field_of(config, k), &Limits::web()).map(Explorer).map_err(js)
+    }
+    /// What the link asked for that could not be used (sentences).
+    #[wasm_bindgen(js_name = linkNotes)]
+    pub fn link_notes(&self) -> Vec<String> {
+        self.0.link_notes().to_vec()
+    }
+    /// The settings this view was built from, `{key: text}` for every control.
+    pub fn settings(&self) -> JsValue {
+        parsed(Some(self.0.settings().into_iter().collect::<std::collections::BTreeMap<_, _>>()))
+    }
+    /// The status line.
+    pub fn describe(&self) -> String {
+        self.0.describe()
+    }
+    /// One press of Step.
+    #[wasm_bindgen(js_name = advanceSgdStride)]
+    pub fn advance_sgd_stride(&mut self) -> Result<f64, JsValue> {
+        self.0.advance_sgd_stride().map_err(js)
     }
 
     #[wasm_bindgen(js_name = setTextScale)]
@@ -271,8 +308,8 @@ impl Explorer {
         self.0.csv(panel).map_err(js)
     }
     #[wasm_bindgen(js_name = exportJson)]
-    pub fn export_json(&self) -> String {
-        self.0.export_json()
+    pub fn export_json(&self) -> Result<String, JsValue> {
+        self.0.export_json().map_err(js)
     }
     pub fn summary(&self, panel: u32) -> String {
         self.0.summary(panel)

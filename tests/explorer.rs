@@ -16,6 +16,9 @@ use lazy_training::theory;
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use std::cell::Cell;
 
+mod bad_settings;
+use bad_settings::{ACCEPTED, BAD_SETTINGS};
+
 fn build(pairs: &[(&str, &str)]) -> Result<Explorer, PageError> {
     let get = |k: &str| pairs.iter().rev().find(|(key, _)| *key == k).map(|(_, v)| v.to_string());
     Explorer::from_settings(&get, &Limits::web())
@@ -23,37 +26,14 @@ fn build(pairs: &[(&str, &str)]) -> Result<Explorer, PageError> {
 
 #[test]
 fn bad_settings_are_errors_naming_their_setting() {
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
-        (&[("d", "1000")], "d", "the dimension d must be between 2 and 200"),
-        (&[("d", "thirty")], "d", "whole number"),
-        (&[("model", "cnn")], "model", "unknown model"),
-        (&[("spectrum", "file:/etc/passwd")], "spectrum", "cannot read files"),
-        (&[("spectrum", "paper")], "spectrum", "mg spectrum"),
-        (&[("activation", "sine")], "activation", "unknown activation"),
-        (&[("regimes", "bayes")], "regimes", "not a curve of the qf model"),
-        (&[("rho_min", "-1")], "rho_min", "positive"),
-        (&[("rho_min", "2"), ("rho_max", "1")], "rho_max", "must exceed"),
-        (&[("rho_max", "50")], "rho", "neurons"),
-        (&[("rho_points", "0")], "rho_points", "between 1 and"),
-        (&[("draws", "0")], "draws", "draws"),
-        (&[("neurons", "100000")], "neurons", "number of neurons N"),
-        (&[("batch", "0")], "batch", "batch size"),
-        (&[("eta_nn", "-0.1")], "eta_nn", "step size"),
-        (&[("eta_nt", "1000")], "eta_nt", "step size"),
-        (&[("eta_nt", "abc")], "eta_nt", "must be a number"),
-        (&[("steps", "100"), ("record_every", "1000")], "record_every", "record-every"),
-        (&[("seed", "-3")], "seed", "whole number"),
-        (&[("seed", "9007199254740993")], "seed", "between 0 and 9007199254740991, got 9007199254740993"),
-        (&[("model", "mg"), ("d", "3")], "spectrum", "|delta_i| < 1"),
-        (&[("d", "200"), ("rho_max", "5"), ("draws", "50")], "rho", "beyond the cap"),
-        (&[("d", "200"), ("neurons", "400"), ("batch", "2000"), ("steps", "10000000")], "steps", "beyond the cap"),
-    ];
-    for (pairs, field, text) in cases {
+    for (pairs, field, text) in BAD_SETTINGS {
         let e = build(pairs).err().unwrap_or_else(|| panic!("{pairs:?} should be rejected"));
         assert_eq!(e.field, Some(*field), "field of the error for {pairs:?} ({})", e.message);
         assert!(e.message.contains(text), "message for {pairs:?} should mention {text:?}: {}", e.message);
     }
-    assert!(build(&[("regimes", " ")]).is_ok(), "empty regimes mean the default set");
+    for pairs in ACCEPTED {
+        assert!(build(pairs).is_ok(), "{pairs:?} should be accepted");
+    }
 }
 
 #[test]
@@ -224,12 +204,12 @@ fn overlap_panel_exports_and_nearest_point() {
     assert_eq!(nn_rows, nn);
     assert!(csv.starts_with("series,samples,overlap\n"));
     assert_eq!(ex.csv(0).unwrap().lines().count(), 1 + 4 * ex.theory().rho.len() + 4 * 4);
-    let json: serde_json::Value = serde_json::from_str(&ex.export_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&ex.export_json().unwrap()).unwrap();
     assert!(close(json["overlap_random"].as_f64().unwrap(), 0.2575, 1e-12));
     let prov = &json["origin"];
     assert_eq!((prov["spectrum"].as_str(), prov["seed"].as_u64(), prov["draws"].as_u64()), (Some("spiked:5"), Some(1), Some(2)));
     assert_eq!(prov["activation"], serde_json::json!({"rf_iso": "relu", "rf_opt": "relu", "nt": "quadratic", "nn": "quadratic"}));
-    assert!(!ex.export_json().contains("NaN") && !ex.export_json().contains("inf"));
+    assert!(!ex.export_json().unwrap().contains("NaN") && !ex.export_json().unwrap().contains("inf"));
     // Hover: the pixel of the NN dot at the 3rd N/d reads out that dot.
     let mut svg = String::new();
     let map = {
@@ -297,5 +277,62 @@ fn the_settings_table_gives_every_default_range_and_preset() {
         pairs.extend(p.values.iter().copied());
         assert!(build(&pairs).is_ok(), "preset {}", p.name);
         assert_eq!(t["presets"][p.name]["label"], p.label);
+    }
+}
+
+#[test]
+fn errors_go_beside_their_control_and_a_bad_link_still_builds() {
+    use lazy_training::explorer::export::cell_text;
+    use lazy_training::explorer::page::{route, Route};
+    // The three N/d settings share one slot; a setting without a control, or no
+    // setting at all, goes to the page's general slot.
+    assert_eq!(route(Some("rho")), Route { slot: "rho", control: Some("rho_min"), resets: vec!["rho_min", "rho_max", "rho_points"] });
+    assert_eq!(route(Some("rho_max")), Route { slot: "rho", control: Some("rho_max"), resets: vec!["rho_min", "rho_max"] });
+    assert_eq!(route(Some("eta_nn")), Route { slot: "eta_nn", control: Some("eta_nn"), resets: vec!["eta_nn"] });
+    assert_eq!(route(Some("rotate")), Route { slot: "general", control: None, resets: vec!["rotate"] });
+    assert_eq!(route(Some("config")), Route { slot: "general", control: None, resets: vec![] });
+    assert_eq!(route(None).slot, "general");
+    // Every slot and control a setting routes to exists in the page.
+    let html = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/index.html")).unwrap();
+    for s in SETTINGS.iter().map(|s| s.key).chain(["rho", "config"]) {
+        let r = route(Some(s));
+        assert!(html.contains(&format!("id=\"err-{}\"", r.slot)), "{s}: no slot err-{}", r.slot);
+        if let Some(c) = r.control {
+            assert!(html.contains(&format!("id=\"{c}\"")), "{s}: no control {c}");
+        }
+    }
+    // Beside its control the message loses its field prefix, nothing else.
+    let e = build(&[("d", "1000")]).err().unwrap();
+    assert!(e.message.starts_with("d: ") && e.message.ends_with(e.short()) && !e.short().starts_with("d:"), "{} / {}", e.message, e.short());
+
+    // A link with two refused values builds with their defaults, and says so.
+    let pairs = [("d", "1000"), ("eta_nn", "-1"), ("neurons", "8"), ("steps", "400")];
+    let get = |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string());
+    let ex = Explorer::from_link(&get, &Limits::web()).unwrap();
+    let notes = ex.link_notes();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].starts_with("d: ") && notes[0].ends_with("Using the default d = 30 instead."), "{notes:?}");
+    assert!(notes[1].ends_with("Using the default eta_nn = 0.02 instead."), "{notes:?}");
+    let settings: std::collections::BTreeMap<_, _> = ex.settings().into_iter().collect();
+    assert_eq!((settings["d"].as_str(), settings["eta_nn"].as_str(), settings["neurons"].as_str()), ("30", "0.02", "8"));
+    assert_eq!(settings.len(), SETTINGS.iter().filter(|s| s.control).count());
+    assert_eq!(ex.config().d, 30);
+    // A refused N/d grid falls back as a whole.
+    let wide = |k: &str| (k == "rho_max").then(|| "50".to_string());
+    let ex = Explorer::from_link(&wide, &Limits::web()).unwrap();
+    assert!(ex.link_notes()[0].ends_with("Using the default rho_min = 0.1, rho_max = 3, rho_points = 11 instead."), "{:?}", ex.link_notes());
+    assert_eq!(ex.config().rho.len(), 11);
+    // A good link has no notes.
+    assert!(Explorer::from_link(&|_| None, &Limits::web()).unwrap().link_notes().is_empty());
+
+    // The status line, and one press of Step: a fortieth of the run.
+    let mut ex = Explorer::from_link(&get, &Limits::web()).unwrap();
+    assert_eq!(ex.describe(), format!("qf, d = 30, exp spectrum, quadratic activation, τ(B) = {:.3}", ex.tau()));
+    let p = ex.advance_sgd_stride().unwrap();
+    assert!((p - 10.0 / 400.0).abs() < 1e-12, "{p}");
+
+    // Table cells: four significant digits, whole numbers whole, nothing for none.
+    for (v, s) in [(serde_json::json!(0.123456), "0.1235"), (serde_json::json!(2.0), "2"), (serde_json::json!(30000), "30000"), (serde_json::json!(1.5e-8), "1.500e-8"), (serde_json::json!(null), ""), (serde_json::json!("NT"), "NT")] {
+        assert_eq!(cell_text(&v), s, "{v}");
     }
 }

@@ -174,7 +174,7 @@ fn page_exports(case: &Value) -> Value {
         ex.advance_sgd_steps(steps.min(100.0) as u64).unwrap();
         steps -= 100.0;
     }
-    let mut out = serde_json::json!({ "settings": case["settings"], "export_json": serde_json::from_str::<Value>(&ex.export_json()).unwrap() });
+    let mut out = serde_json::json!({ "settings": case["settings"], "export_json": serde_json::from_str::<Value>(&ex.export_json().unwrap()).unwrap() });
     for p in 0..3 {
         out["csv"][p.to_string()] = Value::String(ex.csv(p).unwrap());
         out["table"][p.to_string()] = serde_json::from_str(&ex.table(p).unwrap()).unwrap();
@@ -183,17 +183,70 @@ fn page_exports(case: &Value) -> Value {
     out
 }
 
+/// The saved page export in today's format (issue 15: no placeholders): a sweep dot
+/// not yet computed (count 0, mean null) is left out, each curve lists the N/d of its
+/// dots, and a key whose value was null (`diverged` of a run that did not diverge,
+/// `bayes_std_error` where there is no Bayes line) is absent. Numbers are untouched.
+fn without_placeholders(export: &Value) -> Value {
+    let mut e = export.clone();
+    let rho = e["sweep"]["rho"].clone();
+    for (_, c) in e["sweep"]["curves"].as_object_mut().unwrap() {
+        let keep: Vec<usize> = c["count"].as_array().unwrap().iter().enumerate().filter(|(_, n)| n.as_u64() != Some(0)).map(|(i, _)| i).collect();
+        let pick = |v: &Value| Value::Array(keep.iter().map(|&i| v[i].clone()).collect());
+        *c = serde_json::json!({ "rho": pick(&rho), "mean": pick(&c["mean"]), "std": pick(&c["std"]), "count": pick(&c["count"]) });
+    }
+    fn drop_nulls(v: &mut Value) {
+        if let Value::Object(m) = v {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+    }
+    drop_nulls(&mut e);
+    e
+}
+
+/// Rows of saved data whose value column (the third) was empty are dots not yet
+/// computed: today's exports leave them out.
+fn computed(row: &[String]) -> bool {
+    row.get(2).is_some_and(|c| !c.is_empty())
+}
+
+/// The "Show data" table: cells are texts to four significant digits now, numbers in
+/// the saved copy; each cell must be the saved number to 5e-4 relative (the rounding
+/// of four digits), text for text, empty for null.
+fn assert_table_matches(now: &Value, was: &Value, what: &str) {
+    assert_eq!(now["columns"], was["columns"], "{what}: columns");
+    let was_rows: Vec<&Value> = was["rows"].as_array().unwrap().iter().filter(|r| !r[2].is_null()).collect();
+    let now_rows = now["rows"].as_array().unwrap();
+    assert_eq!(now_rows.len(), was_rows.len(), "{what}: rows");
+    for (i, (a, b)) in now_rows.iter().zip(was_rows).enumerate() {
+        for (c, (x, y)) in a.as_array().unwrap().iter().zip(b.as_array().unwrap()).enumerate() {
+            let x = x.as_str().unwrap();
+            match y {
+                Value::Null => assert_eq!(x, "", "{what} row {i} cell {c}"),
+                Value::String(t) => assert_eq!(x, t, "{what} row {i} cell {c}"),
+                Value::Number(n) => {
+                    let (u, v) = (x.parse::<f64>().unwrap_or(f64::NAN), clamp(n.as_f64().unwrap()));
+                    assert!((u - v).abs() <= 5e-4 * v.abs() + 1e-300, "{what} row {i} cell {c}: {x}, was {v:e}");
+                }
+                _ => panic!("{what} row {i} cell {c}: unexpected {y}"),
+            }
+        }
+    }
+}
+
 #[test]
 fn page_exports_equal_the_saved_copies() {
     let cases: Value = serde_json::from_str(&golden("page-cases.json")).unwrap();
     for (name, case) in cases.as_object().unwrap() {
         let was: Value = serde_json::from_str(&golden(&format!("{name}.json"))).unwrap();
         let now = page_exports(case);
-        assert_same(&now["export_json"], &was["export_json"], name, 1e-9, &["origin"]);
+        assert_same(&now["export_json"], &without_placeholders(&was["export_json"]), name, 1e-9, &["origin"]);
         for p in 0..3 {
             let what = format!("{name} panel {p}");
-            assert_same_csv(now["csv"][p.to_string()].as_str().unwrap(), was["csv"][p].as_str().unwrap(), &what, 1e-9, &|_| false);
-            assert_same(&now["table"][p.to_string()], &was["table"][p], &what, 1e-9, &[]);
+            let was_csv: Vec<&str> = was["csv"][p].as_str().unwrap().lines().filter(|l| l.starts_with("series") || computed(&cells(l)[0])).collect();
+            assert_same_csv(now["csv"][p.to_string()].as_str().unwrap(), &(was_csv.join("\n") + "\n"), &what, 1e-9, &|_| false);
+            assert_table_matches(&now["table"][p.to_string()], &was["table"][p], &what);
             // The saved text alternatives printed a clamped zero as "-0.000" (see `clamp`).
             let was_text = was["summary"][p].as_str().unwrap().replace("-0.000", "0.000");
             assert_eq!(now["summary"][p.to_string()].as_str().unwrap(), was_text, "{what}: text alternative");
@@ -205,6 +258,9 @@ fn page_exports_equal_the_saved_copies() {
         assert_eq!(prov["version"], env!("CARGO_PKG_VERSION"));
         assert_eq!(prov["activation"]["nt"], "quadratic", "NT is the quadratic-activation result whatever the activation");
     }
+    // The partial case really had dots not yet computed (the format change is exercised).
+    let partial: Value = serde_json::from_str(&golden("page-qf-partial.json")).unwrap();
+    assert!(partial["export_json"]["sweep"]["curves"]["nt"]["mean"].as_array().unwrap().iter().any(Value::is_null));
 }
 
 #[test]

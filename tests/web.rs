@@ -15,7 +15,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+mod bad_settings;
 mod kernels;
+use bad_settings::{ACCEPTED, BAD_SETTINGS};
+use lazy_training::explorer::page::route;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -28,52 +31,29 @@ fn config(pairs: &[(&str, &str)]) -> JsValue {
     o.into()
 }
 
-/// (field, message) of the error a bad configuration raises.
-fn error_of(pairs: &[(&str, &str)]) -> (String, String) {
+/// (field, message, slot, short message) of the error a bad configuration raises.
+fn error_of(pairs: &[(&str, &str)]) -> (String, String, String, String) {
     let e = match Explorer::new(&config(pairs)) {
         Ok(_) => panic!("{pairs:?} should be rejected"),
         Err(e) => e,
     };
     let err: js_sys::Error = e.dyn_into().expect("a JS Error");
-    let field = js_sys::Reflect::get(&err, &JsValue::from_str("field")).unwrap().as_string().unwrap_or_default();
-    (field, String::from(err.message()))
+    let prop = |k: &str| js_sys::Reflect::get(&err, &JsValue::from_str(k)).unwrap().as_string().unwrap_or_default();
+    (prop("field"), String::from(err.message()), prop("slot"), prop("short"))
 }
 
 #[wasm_bindgen_test]
 fn bad_settings_are_errors_naming_their_control() {
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
-        (&[("d", "1000")], "d", "the dimension d must be between 2 and 200"),
-        (&[("d", "thirty")], "d", "whole number"),
-        (&[("model", "cnn")], "model", "unknown model"),
-        (&[("spectrum", "file:/etc/passwd")], "spectrum", "cannot read files"),
-        (&[("spectrum", "paper")], "spectrum", "mg spectrum"),
-        (&[("activation", "sine")], "activation", "unknown activation"),
-        (&[("regimes", "bayes")], "regimes", "not a curve of the qf model"),
-        (&[("regimes", " ")], "d", ""), // empty means the default set: accepted (checked below)
-        (&[("rho_min", "-1")], "rho_min", "positive"),
-        (&[("rho_min", "2"), ("rho_max", "1")], "rho_max", "must exceed"),
-        (&[("rho_max", "50")], "rho", "neurons"),
-        (&[("rho_points", "0")], "rho_points", "between 1 and"),
-        (&[("draws", "0")], "draws", "draws"),
-        (&[("neurons", "100000")], "neurons", "number of neurons N"),
-        (&[("batch", "0")], "batch", "batch size"),
-        (&[("eta_nn", "-0.1")], "eta_nn", "step size"),
-        (&[("eta_nt", "1000")], "eta_nt", "step size"),
-        (&[("eta_nt", "abc")], "eta_nt", "must be a number"),
-        (&[("steps", "100"), ("record_every", "1000")], "record_every", "record-every"),
-        (&[("seed", "-3")], "seed", "whole number"),
-        (&[("model", "mg"), ("d", "3")], "spectrum", "|delta_i| < 1"),
-        (&[("d", "200"), ("rho_max", "5"), ("draws", "50")], "rho", "beyond the cap"),
-        (&[("d", "200"), ("neurons", "400"), ("batch", "2000"), ("steps", "10000000")], "steps", "beyond the cap"),
-    ];
-    for (pairs, field, text) in cases {
-        if text.is_empty() {
-            assert!(Explorer::new(&config(pairs)).is_ok(), "{pairs:?} should be accepted");
-            continue;
-        }
-        let (f, m) = error_of(pairs);
+    for (pairs, field, text) in BAD_SETTINGS {
+        let (f, m, slot, short) = error_of(pairs);
         assert_eq!(&f, field, "field of the error for {pairs:?} ({m})");
         assert!(m.contains(text), "message for {pairs:?} should mention {text:?}: {m}");
+        // Where the page shows it: the route of the field, and the message without its prefix.
+        assert_eq!(slot, route(Some(field)).slot, "{pairs:?}");
+        assert!(m.ends_with(&short) && !short.starts_with(&format!("{field}:")), "{m} / {short}");
+    }
+    for pairs in ACCEPTED {
+        assert!(Explorer::new(&config(pairs)).is_ok(), "{pairs:?} should be accepted");
     }
     // Not an object at all.
     assert!(Explorer::new(&JsValue::from_f64(3.0)).is_err());
@@ -310,7 +290,7 @@ fn overlap_panel_exports_and_nearest_point() {
     assert!(csv.starts_with("series,samples,overlap\n"));
     let csv0 = ex.csv(0).unwrap();
     assert_eq!(csv0.lines().count(), 1 + 4 * ex.theory_rho().len() + 4 * 4);
-    let json = ex.export_json();
+    let json = ex.export_json().unwrap();
     assert!(json.contains("\"overlap_random\":0.25") && json.contains("\"overlap\""));
     // Hover: the pixel of the NN dot at the 3rd N/d reads out that dot.
     let w = canvas(480, 360);

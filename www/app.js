@@ -7,7 +7,7 @@
 // Nothing from the URL or a control ever reaches innerHTML: text goes in through
 // textContent.
 import { loadWasm } from "./wasm.js";
-import { REGIMES, FIELDS, PRESETS, COLORS, SETTINGS, HIDEABLE, useTable, defaultFor, defaults, parseHash, toHash, presetState, matchingPreset } from "./state.js";
+import { REGIMES, FIELDS, PRESETS, COLORS, SETTINGS, HIDEABLE, useTable, defaultFor, labelFor, parseHash, toHash, presetState, matchingPreset } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 const SLICE_MS = 10;          // compute per animation frame
@@ -21,12 +21,6 @@ let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice =
 let INPUTS = [];              // the table's settings with a form control (regimes aside)
 const PANELS = ["width", "sgd", "overlap"];
 const EMBED_TEXT_SCALE = 1.5; // projector-sized plot text in embed mode
-
-// Which error slot and which control a core error field points at.
-const ERR_SLOT = { rho: "rho", rho_min: "rho", rho_max: "rho", rho_points: "rho", config: "general" };
-const ERR_INPUT = { rho: "rho_min", regimes: null, config: null };
-// The settings to reset when a link's value for a field is refused.
-const FALLBACK = { rho: ["rho_min", "rho_max", "rho_points"], rho_min: ["rho_min", "rho_max"], rho_max: ["rho_min", "rho_max"] };
 
 let Explorer = null;   // the wasm class, once www/wasm.js has loaded a build
 
@@ -56,7 +50,17 @@ function readForm() {
 function writeForm(s) {
   for (const k of INPUTS) $(k).value = s[k];
   renderRegimes(s.model, s.regimes);
-  document.body.dataset.model = s.model;
+  setModel(s.model);
+}
+
+// The model's labels (the spectrum is of B or of Delta) from the settings table.
+function setModel(model) {
+  document.body.dataset.model = model;
+  for (const k of INPUTS) {
+    const label = document.querySelector(`label[for="${k}"]`);
+    if (label) { label.textContent = labelFor(k, model); label.title = SETTINGS[k].help; }
+  }
+  $("regimes").querySelector("legend").textContent = labelFor("regimes", model);
 }
 
 function renderRegimes(model, selected) {
@@ -85,21 +89,19 @@ function clearErrors() {
   ui.errors = {};
 }
 
+// A core error carries where it goes (src/explorer/page.rs): `slot`, `control`, and
+// `short`, the message without its field prefix. Anything else goes to the general slot.
 function showError(err) {
-  const field = err && err.field ? String(err.field) : "general";
   const message = (err && err.message) || String(err);
-  const slot = $("err-" + ((Object.hasOwn(ERR_SLOT, field) && ERR_SLOT[field]) || field)) || $("err-general");
-  // Beside its control the "field: " prefix of the core's message says nothing new.
-  slot.textContent = message.startsWith(field + ": ") ? message.slice(field.length + 2) : message;
+  const slot = (err && err.slot && $("err-" + err.slot)) || $("err-general");
+  slot.textContent = (err && err.short) || message;
   slot.hidden = false;
-  const inputId = Object.hasOwn(ERR_INPUT, field) ? ERR_INPUT[field] : field;
-  const input = inputId && $(inputId);
+  const input = err && err.control && $(err.control);
   if (input) {
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", slot.id);
   }
-  if (field === "regimes") $("regimes").setAttribute("aria-invalid", "true");
-  ui.errors[field] = message;
+  ui.errors[(err && err.field) || "general"] = message;
   setStatus("Not applied: " + message, true);
 }
 
@@ -117,11 +119,11 @@ function showNotice(notes) {
 }
 
 // ---- building --------------------------------------------------------------------
-function install(ex, state, { keepPlaying = false } = {}) {
+function install(ex, { keepPlaying = false } = {}) {
   clearErrors();
   if (ui.explorer) ui.explorer.free();
   ui.explorer = ex;
-  ui.state = state;
+  ui.state = ex.settings();
   ui.builds += 1;
   ex.setTextScale(ui.view.embed ? EMBED_TEXT_SCALE : 1);
   ui.dirty = [true, true, true];
@@ -133,7 +135,7 @@ function install(ex, state, { keepPlaying = false } = {}) {
   lastRedraw = performance.now();
   refreshSummaries(true);
   if (ui.timings.theory === null) ui.timings.theory = performance.now();
-  setStatus(describe());
+  setStatus(ex.describe());
 }
 
 function rebuild(state, opts) {
@@ -145,35 +147,17 @@ function rebuild(state, opts) {
     showError(e);
     return false;
   }
-  install(ex, state, opts);
+  install(ex, opts);
   return true;
 }
 
-// A link's state, built with every refused value replaced by its default (and a note
-// saying so), so a bad link shows a working page, never a blank one.
-function buildFromLink(state, notes) {
-  state = { ...state };
-  for (let tries = 0; tries < 20; tries++) {
-    try {
-      return { ex: new Explorer(state), state };
-    } catch (e) {
-      const field = e && e.field ? String(e.field) : null;
-      const keys = field && ((Object.hasOwn(FALLBACK, field) && FALLBACK[field]) || (Object.hasOwn(FIELDS, field) ? [field] : null));
-      if (!keys) break;
-      const shown = keys.map((k) => `${k} = ${defaultFor(k, state.model)}`).join(", ");
-      notes.push(`${e.message.replace(/[.;:]?\s*$/, ".")} Using the default ${shown} instead.`);
-      for (const k of keys) state[k] = defaultFor(k, state.model);
-    }
-  }
-  notes.push("The link's settings could not be used together; showing the defaults.");
-  state = defaults(state.model === "mg" ? "mg" : "qf");
-  return { ex: new Explorer(state), state };
-}
-
-function describe() {
-  const s = ui.state;
-  const tau = s.model === "qf" ? `, τ(B) = ${ui.explorer.tau().toFixed(3)}` : "";
-  return `${s.model}, d = ${s.d}, ${s.spectrum} spectrum, ${s.activation} activation${tau}`;
+// A link's settings: the core replaces refused values by their defaults and says so
+// (Explorer.fromLink), so a bad link shows a working page, never a blank one.
+function showLink(state, notes) {
+  const ex = Explorer.fromLink(state);
+  writeForm(ex.settings());
+  showNotice([...notes, ...ex.linkNotes()]);
+  install(ex);
 }
 
 function writeUrl() {
@@ -187,9 +171,9 @@ function onChange(ev) {
   if (ev && ev.target && ev.target.id === "model") {
     // A new model takes its own defaults for what differs between models.
     const m = $("model").value;
-    for (const k of ["spectrum", "eta_nn", "eta_nt"]) $(k).value = defaultFor(k, m);
+    for (const k of INPUTS) if (k !== "model" && typeof FIELDS[k] === "object") $(k).value = defaultFor(k, m);
     renderRegimes(m, defaultFor("regimes", m));
-    document.body.dataset.model = m;
+    setModel(m);
   }
   clearTimeout(changeTimer);
   changeTimer = setTimeout(() => {
@@ -340,7 +324,7 @@ function stepOnce() {
   if (!ex) return;
   setPlaying(false);
   try {
-    ex.advanceSgdSteps(Math.max(1, Math.round(Number(ui.state.steps) / 40) || 1));
+    ex.advanceSgdStride();
   } catch (e) { showError(e); }
   ui.dirty[1] = ui.dirty[2] = true;
   refreshSummaries(true);
@@ -418,7 +402,9 @@ function exportPanel(panel, kind) {
 function exportJson() {
   const ex = ui.explorer;
   if (!ex) return;
-  const doc = { format: "lazy-training-explorer/1", link: shareLink(), settings: ui.state, data: JSON.parse(ex.exportJson()) };
+  let data;
+  try { data = JSON.parse(ex.exportJson()); } catch (e) { showError(e); return; }
+  const doc = { format: "lazy-training-explorer/1", link: shareLink(), settings: ui.state, data };
   download(new Blob([JSON.stringify(doc, null, 1)], { type: "application/json" }), fileStem() + ".json");
 }
 
@@ -439,7 +425,7 @@ function fillTable(fig) {
     const tr = document.createElement("tr");
     for (const v of row) {
       const td = document.createElement("td");
-      td.textContent = v === null ? "" : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v);
+      td.textContent = v; // cell texts, formatted by the core
       tr.append(td);
     }
     body.append(tr);
@@ -540,11 +526,7 @@ async function main() {
   window.addEventListener("hashchange", () => {
     if (location.hash === toHash(ui.state || {}, ui.view)) return;
     const p = parseHash(location.hash);
-    const n = [...p.notes];
-    const built = buildFromLink(p.state, n);
-    writeForm(built.state);
-    showNotice(n);
-    install(built.ex, built.state);
+    showLink(p.state, p.notes);
   });
   PANELS.forEach((p, i) => hover(i, $("plot-" + p), $("hover-" + p)));
   sizeCanvases();
@@ -552,10 +534,7 @@ async function main() {
   for (const c of canvases()) ro.observe(c.parentElement);
   matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener("change", () => { sizeCanvases(); drawAll(); });
 
-  const built = buildFromLink(fromLink.state, notes);
-  writeForm(built.state);
-  showNotice(notes);
-  install(built.ex, built.state);
+  showLink(fromLink.state, notes);
   applyView();
   requestAnimationFrame(frame);
 }

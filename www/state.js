@@ -42,6 +42,12 @@ export function useTable(table) {
   HIDEABLE = [...Object.keys(FIELDS), ...PAGE_PARTS];
 }
 
+/** A setting's label for a model (the table's `label` is per model). */
+export function labelFor(name, model) {
+  const l = SETTINGS[name].label;
+  return l[model] ?? l.qf;
+}
+
 export function defaultFor(name, model) {
   const v = FIELDS[name];
   return typeof v === "object" ? v[model] ?? v.qf : v;

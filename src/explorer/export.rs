@@ -5,9 +5,10 @@
 //! not yet computed is an empty CSV cell or a JSON null.
 
 use super::panels::{no_panel, target_name};
-use super::{font_px, Explorer, PageError};
+use super::{font_px, hit, Explorer, PageError};
 use crate::activation::Activation;
 use crate::experiment::Stat;
+use crate::finite;
 use crate::model::ModelKind;
 use crate::params::Curve;
 use crate::plot::{self, Panel, Style};
@@ -20,14 +21,25 @@ pub fn finite_or_null(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// Finite numbers, others as none (JSON null).
-pub fn nulls(v: &[f64]) -> Vec<Option<f64>> {
-    v.iter().map(|x| finite_or_null(*x)).collect()
-}
-
 /// A finite number as JSON, else null.
 pub fn num(v: f64) -> Value {
     finite_or_null(v).map_or(Value::Null, |x| json!(x))
+}
+
+/// A table cell as text: whole numbers as they are, others to four significant
+/// digits ([`hit::sig`]), "" for no value.
+pub fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            _ if n.is_u64() || n.is_i64() => n.to_string(),
+            Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
+            Some(x) => hit::sig(x, 4),
+            None => String::new(),
+        },
+        other => other.to_string(),
+    }
 }
 
 /// A number as a CSV cell (empty when not finite).
@@ -131,7 +143,8 @@ impl Explorer {
                     }
                 }
                 for (c, stats) in self.sweep.results() {
-                    for (r, s) in self.cfg.rho.iter().zip(&stats) {
+                    // A dot not yet computed is not data: no row.
+                    for (r, s) in self.cfg.rho.iter().zip(&stats).filter(|(_, s)| s.count > 0) {
                         let Stat { mean, std, count } = *s;
                         rows.push(vec![json!(format!("{} exact (d = {})", c.label(kind), self.cfg.d)), json!(r), num(mean), num(std), json!(count)]);
                     }
@@ -162,10 +175,12 @@ impl Explorer {
         }
     }
 
-    /// A panel's data as a JSON table `{columns: [..], rows: [[..]]}` (numbers
-    /// unrounded; null where there is none), for the page's "Show data".
+    /// A panel's data as a JSON table `{columns: [..], rows: [[..]]}` of cell texts
+    /// ([`cell_text`]: four significant digits, "" where a column does not apply), for
+    /// the page's "Show data".
     pub fn table(&self, panel: u32) -> Result<String, PageError> {
         let (columns, rows) = self.rows(panel)?;
+        let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(cell_text).collect()).collect();
         Ok(json!({ "columns": columns, "rows": rows }).to_string())
     }
 
@@ -184,50 +199,63 @@ impl Explorer {
     }
 
     /// Everything the three panels show, as one JSON document: theory lines, the
-    /// sweep's dots (mean, std, count per N/d), each SGD run's records, limit and
-    /// overlaps, the random-W overlap, and the provenance (`origin`). NaN (a dot not yet
-    /// computed) is null.
-    pub fn export_json(&self) -> String {
+    /// sweep's dots computed so far (per curve: N/d, mean, std, count; a dot not yet
+    /// computed is left out, never written as a placeholder), each SGD run's records,
+    /// limit and overlaps (`diverged` only for a run that diverged), the random-W
+    /// overlap, and the provenance (`origin`). Every number is finite: anything else is
+    /// an error naming the field ([`finite::check_json`]).
+    pub fn export_json(&self) -> Result<String, PageError> {
         let kind = self.cfg.kind;
-        let theory: Map<String, Value> = self.theory.curves.iter().map(|(c, v)| (c.name(kind).to_string(), json!(nulls(v)))).collect();
+        let theory: Map<String, Value> = self.theory.curves.iter().map(|(c, v)| (c.name(kind).to_string(), json!(v))).collect();
         let sweep: Map<String, Value> = self
             .sweep
             .results()
             .iter()
             .map(|(c, stats)| {
-                let mean: Vec<f64> = stats.iter().map(|s| s.mean).collect();
-                let std: Vec<f64> = stats.iter().map(|s| s.std).collect();
-                let count: Vec<usize> = stats.iter().map(|s| s.count).collect();
-                (c.name(kind).to_string(), json!({ "mean": nulls(&mean), "std": nulls(&std), "count": count }))
+                let done: Vec<(f64, &Stat)> = self.cfg.rho.iter().copied().zip(stats).filter(|(_, s)| s.count > 0).collect();
+                let v = json!({
+                    "rho": done.iter().map(|p| p.0).collect::<Vec<_>>(),
+                    "mean": done.iter().map(|p| p.1.mean).collect::<Vec<_>>(),
+                    "std": done.iter().map(|p| p.1.std).collect::<Vec<_>>(),
+                    "count": done.iter().map(|p| p.1.count).collect::<Vec<_>>(),
+                });
+                (c.name(kind).to_string(), v)
             })
             .collect();
         let sgd: Map<String, Value> = self
             .runs
             .iter()
             .map(|r| {
-                let v = json!({
+                let mut v = json!({
                     "samples": r.run.record_samples(),
-                    "risk": nulls(r.run.record_risks()),
-                    "limit": finite_or_null(r.run.limit()),
+                    "risk": r.run.record_risks(),
+                    "limit": r.run.limit(),
                     "overlap_samples": r.overlap.iter().map(|p| p.0).collect::<Vec<_>>(),
-                    "overlap": nulls(&r.overlap.iter().map(|p| p.1).collect::<Vec<_>>()),
-                    "diverged": r.run.error().map(|e| e.to_string()),
+                    "overlap": r.overlap.iter().map(|p| p.1).collect::<Vec<_>>(),
                 });
+                if let Some(e) = r.run.error() {
+                    v["diverged"] = json!(e.to_string());
+                }
                 (r.curve().name(kind).to_string(), v)
             })
             .collect();
-        json!({
+        let mut theory_doc = json!({ "rho": self.theory.rho, "curves": theory });
+        if let Some(se) = self.theory.bayes_se {
+            theory_doc["bayes_std_error"] = json!(se);
+        }
+        let doc = json!({
             "model": kind.to_string(),
             "d": self.cfg.d,
             "neurons": self.cfg.neurons,
-            "tau": finite_or_null(self.tau()),
-            "theory": { "rho": nulls(&self.theory.rho), "curves": theory, "bayes_std_error": self.theory.bayes_se.and_then(finite_or_null) },
-            "sweep": { "rho": nulls(&self.cfg.rho), "curves": sweep, "done": self.sweep.done() },
+            "tau": self.tau(),
+            "theory": theory_doc,
+            "sweep": { "rho": self.cfg.rho, "curves": sweep, "done": self.sweep.done() },
             "sgd": sgd,
             "overlap_random": self.random_overlap(),
             "origin": self.provenance(),
-        })
-        .to_string()
+        });
+        finite::check_json(&doc).map_err(|e| PageError::new(format!("export: {e}"), None))?;
+        Ok(doc.to_string())
     }
 
     /// A sentence that states what a panel shows now, with its numbers (the plot's

@@ -38,14 +38,21 @@ pub struct Hit {
 /// A number to 3 significant digits as JavaScript's `toPrecision(3)` writes it, with
 /// thousands separators from 1000 up (sample counts).
 pub fn sig3(v: f64) -> String {
+    sig(v, 3)
+}
+
+/// A number to `digits` significant digits (at least 1) as JavaScript's
+/// `toPrecision(digits)` writes it, but whole from 1000 up, with thousands separators.
+pub fn sig(v: f64, digits: usize) -> String {
+    let digits = digits.max(1);
     if !v.is_finite() {
         return String::new();
     }
     if v.abs() >= 1000.0 {
-        let digits = format!("{:.0}", v.abs());
+        let whole = format!("{:.0}", v.abs());
         let mut out = String::new();
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
                 out.push(',');
             }
             out.push(ch);
@@ -53,16 +60,16 @@ pub fn sig3(v: f64) -> String {
         return if v < 0.0 { format!("-{out}") } else { out };
     }
     if v == 0.0 {
-        return "0.00".into();
+        return format!("{:.*}", digits - 1, 0.0);
     }
-    let e = format!("{:.2e}", v);
+    let e = format!("{:.*e}", digits - 1, v);
     let exp: i32 = e.split('e').nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
     if exp < -6 {
         // toPrecision's exponential form: 1.23e-7
         let (m, x) = e.split_once('e').unwrap_or((&e, "0"));
         return format!("{m}e{x}");
     }
-    format!("{v:.*}", (2 - exp).max(0) as usize)
+    format!("{v:.*}", (digits as i32 - 1 - exp).max(0) as usize)
 }
 
 /// The page's read-out of a hit on a panel (`overlap` on panel 2, `risk` else).

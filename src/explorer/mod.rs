@@ -16,6 +16,7 @@
 
 pub mod export;
 pub mod hit;
+pub mod page;
 pub mod panels;
 pub mod runs;
 pub mod settings_table;
@@ -108,13 +109,20 @@ pub struct Explorer {
     drawn: [Option<hit::Drawn>; 3],
     /// Text size factor (1 on the page; larger for a projector).
     text_scale: f64,
+    /// The settings as given, by key ([`Self::settings`]; empty when built from a
+    /// [`PageConfig`] directly).
+    given: Vec<(&'static str, String)>,
+    /// What [`Self::from_link`] set aside.
+    notes: Vec<String>,
 }
 
 impl Explorer {
     /// Parse settings given by key (strings as typed) under `limits`, and build.
     pub fn from_settings(get: &dyn Fn(&str) -> Option<String>, limits: &Limits) -> Result<Explorer, PageError> {
         let cfg = PageConfig::parse(get, limits)?;
-        Explorer::new(cfg, limits)
+        let mut ex = Explorer::new(cfg, limits)?;
+        ex.given = settings_table::SETTINGS.iter().filter_map(|s| get(s.key).map(|v| (s.key, v))).collect();
+        Ok(ex)
     }
 
     /// Build from checked settings: the sweep and the SGD runs at step 0, the theory
@@ -137,7 +145,7 @@ impl Explorer {
             runs.push(run);
         }
         let theory = Theory::try_compute(sweep.target(), cfg.activation, &cfg.curves, &theory_grid(&cfg.rho), bayes_samples(cfg.d), cfg.seed).map_err(|e| PageError::of(&e, None))?;
-        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0 })
+        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0, given: Vec::new(), notes: Vec::new() })
     }
 
     /// The settings this view was built from.

@@ -66,8 +66,8 @@ pub enum Range {
 /// One setting (see the module doc).
 pub struct Setting {
     pub key: &'static str,
-    /// The control's label.
-    pub label: &'static str,
+    /// The control's label (qf, mg: the same but for the spectrum's, of B or of Delta).
+    pub label: (&'static str, &'static str),
     /// How messages name it ("the dimension d").
     pub what: &'static str,
     pub kind: Kind,
@@ -84,16 +84,16 @@ pub struct Setting {
 }
 
 const fn row(key: &'static str, label: &'static str, what: &'static str, kind: Kind, default: (&'static str, &'static str), range: Range, help: &'static str) -> Setting {
-    Setting { key, label, what, kind, default, range, choices: &[], help, control: true }
+    Setting { key, label: (label, label), what, kind, default, range, choices: &[], help, control: true }
 }
 
 /// The table, in the order of the page's links (`#v=1&model=..&d=..`).
 pub const SETTINGS: [Setting; 17] = [
     Setting { choices: &["qf", "mg"], ..row("model", "Model", "the model", Kind::Choice, ("qf", "qf"), Range::Any, "qf: quadratic function y = <x,Bx> - tr B; mg: mixture of two Gaussians with covariances I -/+ Delta") },
     row("d", "Dimension d", "the dimension d", Kind::Whole, ("30", "30"), Range::Between { lo: 2, hi: |l| l.max_d as u64 }, "the input dimension"),
-    row("spectrum", "Spectrum", "the spectrum", Kind::Text, ("exp", "paper"), Range::Any, "exp, flat, spiked:K, paper (mg) or list:a,b,.."),
+    Setting { label: ("Spectrum of B", "Spectrum of Δ"), ..row("spectrum", "", "the spectrum", Kind::Text, ("exp", "paper"), Range::Any, "exp, flat, spiked:K, paper (mg) or list:a,b,..") },
     Setting { control: false, ..row("rotate", "Rotate", "rotate", Kind::Flag, ("false", "false"), Range::Any, "conjugate B (or Delta) by a random rotation") },
-    Setting { choices: &["quadratic", "relu", "abs", "tanh"], ..row("activation", "Activation (centred)", "the activation", Kind::Choice, ("quadratic", "quadratic"), Range::Any, "the activation of the RF curves (NT and NN are the quadratic-activation results)") },
+    Setting { choices: &["quadratic", "relu", "abs", "tanh"], ..row("activation", "Activation σ (centred)", "the activation", Kind::Choice, ("quadratic", "quadratic"), Range::Any, "the activation of the RF curves (NT and NN are the quadratic-activation results)") },
     row("regimes", "Regimes shown", "the regimes", Kind::Curves, ("rf_iso,rf_opt,nt,nn", "rf,nt,nn,bayes"), Range::Any, "which curves to show"),
     row("rho_min", "N/d from", "the smallest N/d", Kind::Number, ("0.1", "0.1"), Range::Positive { max: None }, "the smallest width ratio of the sweep"),
     row("rho_max", "to", "the largest N/d", Kind::Number, ("3", "3"), Range::Positive { max: None }, "the largest width ratio of the sweep"),
@@ -101,8 +101,8 @@ pub const SETTINGS: [Setting; 17] = [
     row("draws", "Draws of W per point", "the number of draws", Kind::Whole, ("5", "5"), Range::Between { lo: 1, hi: |l| l.max_draws as u64 }, "draws of the first-layer weights per N/d: mean and spread"),
     row("neurons", "Neurons N", "the number of neurons N", Kind::Whole, ("15", "15"), Range::Between { lo: 1, hi: |l| l.max_sgd_neurons as u64 }, "the width of the SGD runs"),
     row("batch", "Batch size", "the batch size", Kind::Whole, ("100", "100"), Range::Between { lo: 1, hi: |l| l.max_batch as u64 }, "fresh samples per SGD step"),
-    row("eta_nt", "Step size eta (NT)", "the NT step size", Kind::Number, ("0.02", "0.02"), Range::Positive { max: Some(100.0) }, "the NT run's step is eta/d (the paper's: 0.02)"),
-    row("eta_nn", "Step size eta (NN)", "the NN step size", Kind::Number, ("0.02", "0.3"), Range::Positive { max: Some(100.0) }, "the NN run's step is eta/d (the paper's: qf 0.02, mg 0.3)"),
+    row("eta_nt", "Step size η (NT)", "the NT step size", Kind::Number, ("0.02", "0.02"), Range::Positive { max: Some(100.0) }, "the NT run's step is eta/d (the paper's: 0.02)"),
+    row("eta_nn", "Step size η (NN)", "the NN step size", Kind::Number, ("0.02", "0.3"), Range::Positive { max: Some(100.0) }, "the NN run's step is eta/d (the paper's: qf 0.02, mg 0.3)"),
     row("steps", "Steps", "the number of SGD steps", Kind::Whole, ("30000", "30000"), Range::Between { lo: 1, hi: |l| l.max_steps as u64 }, "SGD steps of each run"),
     row("record_every", "Record every", "record-every", Kind::Whole, ("150", "150"), Range::AtLeast(1), "the exact risk is recorded every this many steps (at most the steps)"),
     row("seed", "Seed", "the seed", Kind::Whole, ("1", "1"), Range::Between { lo: 0, hi: |_| MAX_SEED as u64 }, "every random draw comes from it: same seed, same numbers"),
@@ -168,7 +168,7 @@ fn hex((r, g, b): (u8, u8, u8)) -> String {
 }
 
 /// The whole table as JSON for the page (ranges under `limits`): `version`,
-/// `settings` (key, label, kind, default {qf, mg}, min, max, choices, help, control),
+/// `settings` (key, label {qf, mg}, kind, default {qf, mg}, min, max, choices, help, control),
 /// `regimes` per model ([name, label] in display order), curve `colors`, `presets`.
 pub fn table_json(limits: &Limits) -> String {
     let settings: Vec<Value> = SETTINGS
@@ -181,7 +181,7 @@ pub fn table_json(limits: &Limits) -> String {
                 Range::Between { lo, hi } => (Some(lo as f64), Some(hi(limits) as f64)),
             };
             let mut o = json!({
-                "key": s.key, "label": s.label, "kind": s.kind.name(),
+                "key": s.key, "label": { "qf": s.label.0, "mg": s.label.1 }, "kind": s.kind.name(),
                 "default": { "qf": s.default.0, "mg": s.default.1 },
                 "choices": s.choices, "help": s.help, "control": s.control,
             });

@@ -1,0 +1,33 @@
+//! Page settings the core refuses, with the setting each error must name and a phrase
+//! its message must hold: one table for the native explorer core (tests/explorer.rs)
+//! and the same cases through the wasm boundary (tests/web.rs).
+
+/// (settings over the defaults, field at fault, phrase of the message).
+pub const BAD_SETTINGS: &[(&[(&str, &str)], &str, &str)] = &[
+    (&[("d", "1000")], "d", "the dimension d must be between 2 and 200"),
+    (&[("d", "thirty")], "d", "whole number"),
+    (&[("model", "cnn")], "model", "unknown model"),
+    (&[("spectrum", "file:/etc/passwd")], "spectrum", "cannot read files"),
+    (&[("spectrum", "paper")], "spectrum", "mg spectrum"),
+    (&[("activation", "sine")], "activation", "unknown activation"),
+    (&[("regimes", "bayes")], "regimes", "not a curve of the qf model"),
+    (&[("rho_min", "-1")], "rho_min", "positive"),
+    (&[("rho_min", "2"), ("rho_max", "1")], "rho_max", "must exceed"),
+    (&[("rho_max", "50")], "rho", "neurons"),
+    (&[("rho_points", "0")], "rho_points", "between 1 and"),
+    (&[("draws", "0")], "draws", "draws"),
+    (&[("neurons", "100000")], "neurons", "number of neurons N"),
+    (&[("batch", "0")], "batch", "batch size"),
+    (&[("eta_nn", "-0.1")], "eta_nn", "step size"),
+    (&[("eta_nt", "1000")], "eta_nt", "step size"),
+    (&[("eta_nt", "abc")], "eta_nt", "must be a number"),
+    (&[("steps", "100"), ("record_every", "1000")], "record_every", "record-every"),
+    (&[("seed", "-3")], "seed", "whole number"),
+    (&[("seed", "9007199254740993")], "seed", "between 0 and 9007199254740991, got 9007199254740993"),
+    (&[("model", "mg"), ("d", "3")], "spectrum", "|delta_i| < 1"),
+    (&[("d", "200"), ("rho_max", "5"), ("draws", "50")], "rho", "beyond the cap"),
+    (&[("d", "200"), ("neurons", "400"), ("batch", "2000"), ("steps", "10000000")], "steps", "beyond the cap"),
+];
+
+/// Settings that look empty or odd but are accepted (empty regimes: the default set).
+pub const ACCEPTED: &[&[(&str, &str)]] = &[&[("regimes", " ")]];
