@@ -7,6 +7,7 @@
 // Nothing from the URL or a control ever reaches innerHTML: text goes in through
 // textContent.
 import { loadWasm } from "./wasm.js";
+import { Pool } from "./pool.js";
 import { REGIMES, FIELDS, PRESETS, COLORS, SETTINGS, HIDEABLE, useTable, defaultFor, labelFor, parseHash, toHash, presetState, matchingPreset } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -37,6 +38,8 @@ const ui = {
   errors: {},
   notes: [],           // what the link asked for that could not be used
   lastSummary: 0,
+  pool: null,          // the Web Workers computing the width sweep (www/pool.js), if any
+  sweepStopped: false, // the visitor stopped this sweep (its dots so far stay)
 };
 window.lazyExplorer = ui;
 
@@ -125,6 +128,7 @@ function install(ex, { keepPlaying = false } = {}) {
   ui.explorer = ex;
   ui.state = ex.settings();
   ui.builds += 1;
+  startSweep(ex);
   ex.setTextScale(ui.view.embed ? EMBED_TEXT_SCALE : 1);
   ui.dirty = [true, true, true];
   ui.timings.sweep = null;
@@ -259,6 +263,7 @@ function updateProgress() {
   const ex = ui.explorer;
   if (!ex) return;
   $("sweep-progress").value = ex.sweepProgress();
+  showSweepControls();
   $("sgd-progress").value = ex.sgdProgress();
   document.body.dataset.sweep = ex.sweepDone() ? "done" : "running";
   document.body.dataset.sgd = ex.sgdDone() ? "done" : ui.playing ? "playing" : "paused";
@@ -276,10 +281,15 @@ function frame(t) {
       const sweeping = !ex.sweepDone();
       const training = ui.playing && !ex.sgdDone();
       const share = sweeping && training ? slice / 2 : slice;
-      if (sweeping) {
-        ex.advanceSweep(share);
-        ui.dirty[0] = true;
-        changed = true;
+      if (sweeping && !ui.sweepStopped) {
+        if (pooled()) {
+          ui.pool.advance();
+          if (ui.pool.fresh) { ui.pool.fresh = false; ui.dirty[0] = true; changed = true; }
+        } else {
+          ex.advanceSweep(share);
+          ui.dirty[0] = true;
+          changed = true;
+        }
         if (ex.sweepDone()) ui.timings.sweep = performance.now();
       }
       if (training) {
@@ -302,6 +312,50 @@ function frame(t) {
     if (changed) refreshSummaries(finished);
   }
   requestAnimationFrame(frame);
+}
+
+// ---- the width sweep on the worker pool ------------------------------------------
+// www/pool.js computes the sweep's units in Web Workers (one wasm instance each) and
+// hands the values to the Explorer; without workers the loop above computes them.
+const pooled = () => ui.pool !== null && ui.pool.ok;
+
+function makePool(build) {
+  const asked = new URLSearchParams(location.search).get("workers");
+  if (asked === "0" || typeof Worker !== "function") return null;
+  const size = asked && /^[1-8]$/.test(asked) ? Number(asked) : undefined;
+  return new Pool({
+    build,
+    size,
+    onProgress: () => {
+      ui.pool.fresh = true;
+      if (ui.timings.sweep === null && ui.explorer && ui.explorer.sweepDone()) ui.timings.sweep = performance.now();
+    },
+    onError: (e) => { showError(e); ui.dirty[0] = true; },
+    // No worker could start (an engine without module workers): compute here instead.
+    onFallback: () => { if (ui.explorer) rebuild(ui.state, { keepPlaying: ui.playing }); },
+  });
+}
+
+function startSweep(ex) {
+  ui.sweepStopped = false;
+  if (pooled()) ui.pool.start(ex, ui.state);
+  showSweepControls();
+}
+
+function stopSweep() {
+  ui.sweepStopped = true;
+  if (ui.pool) ui.pool.cancel();
+  showSweepControls();
+  setStatus(ui.explorer ? ui.explorer.describe() + " (width sweep stopped)" : "");
+}
+
+// "about 2 min left" beside the sweep's progress, and its Stop button while it runs.
+function showSweepControls() {
+  const ex = ui.explorer;
+  const running = !!ex && !ex.sweepDone() && !ui.sweepStopped;
+  const left = running && pooled() ? ui.pool.timeLeft() : null;
+  $("sweep-left").textContent = left === null ? "" : left >= 90 ? `about ${Math.round(left / 60)} min left` : `about ${Math.max(1, Math.round(left))} s left`;
+  $("sweep-stop").hidden = !running;
 }
 
 function setPlaying(on) {
@@ -482,6 +536,7 @@ function applyView() {
 async function main() {
   const wasm = await loadWasm();
   Explorer = wasm.module.Explorer;
+  ui.pool = makePool(wasm.build);
   useTable(JSON.parse(wasm.module.settingsTable()));
   INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
   renderPresets();
@@ -504,6 +559,7 @@ async function main() {
   $("play").addEventListener("click", togglePlay);
   $("step").addEventListener("click", stepOnce);
   $("reset").addEventListener("click", resetRun);
+  $("sweep-stop").addEventListener("click", stopSweep);
   for (const b of document.querySelectorAll("[data-preset]")) b.addEventListener("click", () => applyPreset(b.dataset.preset));
   for (const fig of document.querySelectorAll("figure[data-panel]")) {
     const panel = Number(fig.dataset.panel);

@@ -14,7 +14,8 @@
 // Explorer's own errors) and the sweep stops; a worker that crashes (a trap, an
 // uncaught exception) is replaced and its units go to the next worker, once; a second
 // crash on the same unit is reported. Without workers (no Worker, a blocked script,
-// a failed start) `ok` turns false and the page computes on its main thread.
+// a worker that fails before it is ready) `ok` turns false, `onFallback` is called and
+// the page computes on its main thread.
 
 const MAX_WORKERS = 8;
 // Units in flight per worker: the next one waits in the worker's queue, so a worker
@@ -27,11 +28,13 @@ export function defaultSize() {
 }
 
 export class Pool {
-  constructor({ build = "simd128", size = defaultSize(), onError = () => {}, onProgress = () => {}, url = new URL("./worker.js", import.meta.url) } = {}) {
+  constructor({ build = "simd128", size = defaultSize(), onError = () => {}, onProgress = () => {}, onFallback = () => {}, url = new URL("./worker.js", import.meta.url) } = {}) {
     this.build = build;
     this.size = Math.max(1, Math.min(MAX_WORKERS, size | 0));
     this.onError = onError;
     this.onProgress = onProgress;
+    this.onFallback = onFallback;
+    this.fresh = false;       // values came in since the page last looked (the page resets it)
     this.url = url;
     this.workers = [];
     this.gen = 0;
@@ -157,6 +160,13 @@ export class Pool {
   // worker twice is reported).
   crash(slot, message, unit) {
     slot.w.terminate();
+    if (!slot.ready) {
+      // The worker never started (no module workers, a blocked script): no pool.
+      this.cancel();
+      this.ok = false;
+      this.onFallback(message);
+      return;
+    }
     const i = this.workers.indexOf(slot);
     if (i < 0) return;
     this.workers.splice(i, 1);
