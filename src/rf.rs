@@ -68,6 +68,21 @@ fn kernel_matrix(act: Activation, g: &DMatrix<f64>) -> DMatrix<f64> {
     k
 }
 
+/// `B W` (or `Delta W`): row scaling when the target is diagonal (no rotation), the
+/// same products without the d x d x n matrix product.
+fn times_target(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>) -> DMatrix<f64> {
+    if target.rotation.is_some() || target.diag.len() != w.nrows() {
+        return target_matrix * w;
+    }
+    let mut out = w.clone();
+    for mut col in out.column_iter_mut() {
+        for (x, b) in col.iter_mut().zip(&target.diag) {
+            *x *= b;
+        }
+    }
+    out
+}
+
 /// Exact normalised population risk of RF with weights `w` (d x n).
 /// `target_matrix` is `target.matrix()` (passed in so a sweep forms it once).
 pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, act: Activation) -> Result<f64> {
@@ -76,7 +91,7 @@ pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, 
         ModelKind::Qf => {
             let g = linalg::gram(w);
             let k = kernel_matrix(act, &g);
-            let bw = target_matrix * w;
+            let bw = times_target(target, target_matrix, w);
             let v = DVector::from_iterator(
                 n,
                 (0..n).map(|i| {
@@ -95,7 +110,7 @@ pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, 
         ModelKind::Mg => {
             // S_y = I - y Delta: W^T S_y W = G -+ W^T Delta W.
             let g = linalg::gram(w);
-            let dw = target_matrix * w;
+            let dw = times_target(target, target_matrix, w);
             let wdw = w.transpose() * &dw;
             let g_plus = &g - &wdw;
             let g_minus = &g + &wdw;
