@@ -119,6 +119,16 @@ pub fn blocked_quad_form(k: &mut DMatrix<f64>, v: &DVector<f64>) -> Option<f64> 
     }
 }
 
+/// `W^T M` for a `d x n` W and a `d x n` M with a symmetric product (`M = Delta W`;
+/// wasm from [`BLOCKED_FROM`] columns on: [`dense::gram_cross`], exactly symmetric).
+pub fn gram_cross(w: &DMatrix<f64>, m: &DMatrix<f64>) -> DMatrix<f64> {
+    if cfg!(target_arch = "wasm32") && w.ncols() >= BLOCKED_FROM && w.shape() == m.shape() {
+        DMatrix::from_vec(w.ncols(), w.ncols(), dense::gram_cross(w.as_slice(), m.as_slice(), w.nrows(), w.ncols()))
+    } else {
+        w.transpose() * m
+    }
+}
+
 /// The Gram matrix `W^T W` (wasm from [`BLOCKED_FROM`] columns on: [`dense::gram`]).
 pub fn gram(w: &DMatrix<f64>) -> DMatrix<f64> {
     if cfg!(target_arch = "wasm32") && w.ncols() >= BLOCKED_FROM {

@@ -70,6 +70,22 @@ fn gram_equals_the_plain_product() {
 }
 
 #[test]
+fn gram_cross_equals_the_plain_product_and_is_symmetric() {
+    for (d, n) in [(3, 2), (130, 131), (450, 133)] {
+        let w = random(d, n, (7 * d + n) as u64);
+        // Delta W for a diagonal Delta with signs of both kinds.
+        let delta: Vec<f64> = (0..d).map(|i| if i % 3 == 0 { -0.5 } else { 1.0 + i as f64 / d as f64 }).collect();
+        let dw = DMatrix::from_fn(d, n, |i, j| delta[i] * w[(i, j)]);
+        let want = w.transpose() * &dw;
+        let got = dense::gram_cross(w.as_slice(), dw.as_slice(), d, n);
+        let worst = (0..n * n).map(|i| (got[i] - want.as_slice()[i]).abs()).fold(0.0, f64::max);
+        assert!(worst < 1e-12 * d as f64, "d = {d}, n = {n}: {worst:e}");
+        assert!((0..n).all(|i| (0..n).all(|j| got[i * n + j] == got[j * n + i])), "exactly symmetric");
+        assert_eq!(linalg::gram_cross(&w, &dw).shape(), (n, n));
+    }
+}
+
+#[test]
 fn not_positive_definite_is_refused_and_the_matrix_restored() {
     // Rank 20 < n = 150: singular; the blocked route says None and gives K back intact,
     // and the pseudo-inverse route then finds the exact projection.

@@ -105,12 +105,18 @@ fn block(pi: &[f64], pj: &[f64], kb: usize) -> [[f64; 4]; 4] {
 /// column-major `C` at `c` (leading dimension `ldc`), `P` (`m x kb`) packed by
 /// [`pack_rows`]. The strictly upper triangle is not touched.
 pub fn update_lower(c: &mut [f64], ldc: usize, pk: &[f64], m: usize, kb: usize, alpha: f64) {
+    update_lower_pair(c, ldc, pk, pk, m, kb, alpha);
+}
+
+/// `C += alpha P Q^T` on the lower triangle of `C` (as [`update_lower`]), `P` and `Q`
+/// both `m x kb`, packed by [`pack_rows`].
+fn update_lower_pair(c: &mut [f64], ldc: usize, pk: &[f64], qk: &[f64], m: usize, kb: usize, alpha: f64) {
     let blocks = m.div_ceil(4);
     let stride = 4 * kb;
     for i0 in (0..blocks).step_by(CHUNK) {
         let i1 = (i0 + CHUNK).min(blocks);
         for jb in 0..i1 {
-            let pj = &pk[jb * stride..(jb + 1) * stride];
+            let pj = &qk[jb * stride..(jb + 1) * stride];
             for ib in i0.max(jb)..i1 {
                 let acc = block(&pk[ib * stride..(ib + 1) * stride], pj, kb);
                 for (cc, col) in acc.iter().enumerate() {
@@ -140,6 +146,26 @@ pub fn gram(w: &[f64], d: usize, n: usize) -> Vec<f64> {
         let kb = KC.min(d - k0);
         pack_transposed(w, d, n, k0, kb, &mut pk);
         update_lower(&mut g, n, &pk, n, kb, 1.0);
+    }
+    for j in 0..n {
+        for i in j + 1..n {
+            g[i * n + j] = g[j * n + i];
+        }
+    }
+    g
+}
+
+/// `A^T B` (n x n) for column-major `d x n` matrices whose product is symmetric (as
+/// `W^T Delta W`): the lower triangle computed, the upper its mirror image.
+pub fn gram_cross(a: &[f64], b: &[f64], d: usize, n: usize) -> Vec<f64> {
+    assert!(a.len() == d * n && b.len() == d * n, "gram_cross: A and B must hold d x n values");
+    let mut g = vec![0.0; n * n];
+    let (mut pa, mut pb) = (Vec::new(), Vec::new());
+    for k0 in (0..d).step_by(KC) {
+        let kb = KC.min(d - k0);
+        pack_transposed(a, d, n, k0, kb, &mut pa);
+        pack_transposed(b, d, n, k0, kb, &mut pb);
+        update_lower_pair(&mut g, n, &pa, &pb, n, kb, 1.0);
     }
     for j in 0..n {
         for i in j + 1..n {
