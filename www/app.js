@@ -339,6 +339,8 @@ function makePool(build) {
 function startSweep(ex) {
   ui.sweepStopped = false;
   if (pooled()) ui.pool.start(ex, ui.state);
+  // How many workers compute the sweep (0: the main thread), for tests and the curious.
+  document.body.dataset.workers = pooled() ? String(ui.pool.workers.length) : "0";
   showSweepControls();
 }
 

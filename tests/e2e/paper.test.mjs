@@ -28,6 +28,7 @@ for (const [name, label, model] of [["fig1_paper", "Figure 1 (paper scale)", "qf
     assert.equal(await page.locator("#sweep-stop").isVisible(), true);
     const pool = await page.evaluate(() => ({ ok: window.lazyExplorer.pool.ok, workers: window.lazyExplorer.pool.workers.length, total: window.lazyExplorer.explorer.sweepUnitsTotal() }));
     assert.ok(pool.ok && pool.workers >= 1, JSON.stringify(pool));
+    assert.equal(await page.evaluate(() => document.body.dataset.workers), String(pool.workers));
     assert.equal(pool.total, model === "qf" ? 11 * 10 * 3 + 11 : 11 * 10 * 2 + 11, "units: RF (two kinds for qf) and NT per draw, NN once per N/d");
     // The main thread stays free: a click on Pause/Play answers at once.
     const t0 = Date.now();
