@@ -284,14 +284,16 @@ function frame(t) {
       if (sweeping && !ui.sweepStopped) {
         if (pooled()) {
           ui.pool.advance();
-          if (ui.pool.fresh) { ui.pool.fresh = false; ui.dirty[0] = true; changed = true; }
         } else {
           ex.advanceSweep(share);
           ui.dirty[0] = true;
           changed = true;
         }
-        if (ex.sweepDone()) ui.timings.sweep = performance.now();
       }
+      // Values the workers sent since the last frame (the last may come after the
+      // frame that saw the sweep still running).
+      if (pooled() && ui.pool.fresh) { ui.pool.fresh = false; ui.dirty[0] = true; changed = true; }
+      if (ex.sweepDone() && ui.timings.sweep === null) ui.timings.sweep = performance.now();
       if (training) {
         ex.advanceSgd(share);
         ui.dirty[1] = ui.dirty[2] = true;

@@ -49,6 +49,8 @@ for (const [name, label, model] of [["fig1_paper", "Figure 1 (paper scale)", "qf
     await page.locator("#rho_max").press("Enter");
     await builtAfter(page, b1, 20000);
     await sweepDone(page, 120000);
+    // The last values from the workers reach the plot and its text alternative.
+    await page.waitForFunction(() => /\(100% computed\)/.test(document.getElementById("plot-width").getAttribute("aria-label")), null, { timeout: 5000 });
     const curves = model === "qf" ? ["rf_iso", "rf_opt", "nt", "nn"] : ["rf", "nt", "nn"];
     const pooled = await page.evaluate((cs) => Object.fromEntries(cs.map((c) => [c, Array.from(window.lazyExplorer.explorer.sweepMeans(c))])), curves);
     for (const [c, v] of Object.entries(pooled)) {
