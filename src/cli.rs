@@ -180,7 +180,7 @@ enum Cmd {
         quiet: bool,
     },
     /// The paper's protocol (Figure 1 or 2: SGD over a step-size grid, RF fits, test risks) as units of work; `reproduce merge` builds the figure.
-    Reproduce(crate::reproduce::cli::ReproduceArgs),
+    Reproduce(Box<crate::reproduce::cli::ReproduceArgs>),
     /// One of the page's panels (width, sgd, overlap) from the page's settings, computed to the end by the page's own explorer core; prints the page's JSON export.
     Panel {
         /// The page's settings as a link's query, e.g. "model=mg&d=40&neurons=10" (keys, defaults and checks as on the page).
@@ -355,7 +355,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Fail> {
         }
         Cmd::Panel { settings, panel, out: svg_out, csv, width, height } => panel_cmd(out, &settings, &panel, svg_out.as_deref(), csv.as_deref(), (width, height), dry, &limits),
         Cmd::Figure { preset, d, draws, sgd_d, sgd_steps, seed, out: svg_out, csv, quiet } => figure(out, &preset, d, draws, sgd_d, sgd_steps, seed, &svg_out, csv.as_deref(), quiet, dry, &limits),
-        Cmd::Reproduce(args) => crate::reproduce::cli::run(args, dry, out).map_err(|f| if f.input { Fail::Input(f.message) } else { Fail::Runtime(f.message) }),
+        Cmd::Reproduce(args) => crate::reproduce::cli::run(*args, dry, out).map_err(|f| if f.input { Fail::Input(f.message) } else { Fail::Runtime(f.message) }),
     }
 }
 
@@ -528,6 +528,6 @@ fn panel_cmd(stdout: &mut dyn Write, settings: &str, panel: &str, svg: Option<&s
     if let Some(path) = csv {
         write_file(path, &ex.csv(number).map_err(|e| Fail::Runtime(e.message))?)?;
     }
-    let json: Value = serde_json::from_str(&ex.export_json().map_err(|e| Fail::Runtime(e.message))?).map_err(|e| Fail::Runtime(format!("export: {e}")))?;
+    let json = ex.export_value().map_err(|e| Fail::Runtime(e.message))?;
     emit(stdout, Format::Json, &json, String::new)
 }

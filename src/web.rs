@@ -162,6 +162,16 @@ impl Explorer {
     pub fn settings(&self) -> JsValue {
         parsed(Some(self.0.settings().into_iter().collect::<std::collections::BTreeMap<_, _>>()))
     }
+    /// A download's file name without extension (`panel` undefined: the whole view).
+    #[wasm_bindgen(js_name = fileStem)]
+    pub fn file_stem(&self, panel: Option<u32>) -> String {
+        self.0.file_stem(panel)
+    }
+    /// "Download data (JSON)": format, link, settings and data.
+    #[wasm_bindgen(js_name = exportDocument)]
+    pub fn export_document(&self, link: &str) -> Result<String, JsValue> {
+        self.0.export_document(link).map_err(js)
+    }
     /// The status line.
     pub fn describe(&self) -> String {
         self.0.describe()

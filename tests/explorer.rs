@@ -331,6 +331,14 @@ fn errors_go_beside_their_control_and_a_bad_link_still_builds() {
     let p = ex.advance_sgd_stride().unwrap();
     assert!((p - 10.0 / 400.0).abs() < 1e-12, "{p}");
 
+    // Downloads: file names, and the JSON document around the export.
+    assert_eq!((ex.file_stem(None), ex.file_stem(Some(2))), ("lazy-training-qf-d30-seed1".to_string(), "lazy-training-qf-d30-seed1-overlap".to_string()));
+    let doc: serde_json::Value = serde_json::from_str(&ex.export_document("https://example.org/#v=1").unwrap()).unwrap();
+    assert_eq!((doc["format"].as_str(), doc["link"].as_str()), (Some(lazy_training::explorer::page::EXPORT_FORMAT), Some("https://example.org/#v=1")));
+    assert_eq!((doc["settings"]["d"].as_str(), doc["settings"]["neurons"].as_str()), (Some("30"), Some("8")));
+    assert_eq!(doc["data"], ex.export_value().unwrap());
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&ex.export_json().unwrap()).unwrap(), ex.export_value().unwrap(), "the text gives back every number");
+
     // Table cells: four significant digits, whole numbers whole, nothing for none.
     for (v, s) in [(serde_json::json!(0.123456), "0.1235"), (serde_json::json!(2.0), "2"), (serde_json::json!(30000), "30000"), (serde_json::json!(1.5e-8), "1.500e-8"), (serde_json::json!(null), ""), (serde_json::json!("NT"), "NT")] {
         assert_eq!(cell_text(&v), s, "{v}");

@@ -92,7 +92,7 @@ fn normalised_risks_are_bit_identical_under_powers_of_two() {
             let (t1, e1, m1) = qf_numbers(base.iter().map(|x| x * f).collect(), rotate);
             assert_eq!(bits(&t0), bits(&t1), "theory, scale 2^{k}");
             assert_eq!(bits(&e0), bits(&e1), "exact risks, scale 2^{k}");
-            assert_eq!(bits(&[m0.clone()]), bits(&[m1]), "tau, NN minimum, overlaps, scale 2^{k}");
+            assert_eq!(bits(std::slice::from_ref(&m0)), bits(&[m1]), "tau, NN minimum, overlaps, scale 2^{k}");
         }
     }
 }

@@ -197,7 +197,7 @@ fn a_folder_keeps_its_protocol() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn run_into(p: &Protocol, dir: &PathBuf, shards: &[Shard], jobs: usize) -> (String, String, String) {
+fn run_into(p: &Protocol, dir: &std::path::Path, shards: &[Shard], jobs: usize) -> (String, String, String) {
     let target = p.validate().unwrap();
     let store = Store::create(dir, p).unwrap();
     for s in shards {

@@ -425,11 +425,6 @@ function hover(panel, canvas, out) {
 }
 
 // ---- export ------------------------------------------------------------------------
-function fileStem(panel) {
-  const s = ui.state;
-  return `lazy-training-${s.model}-d${s.d}-seed${s.seed}` + (panel === undefined ? "" : "-" + PANELS[panel]);
-}
-
 function download(blob, name) {
   const url = URL.createObjectURL(blob);
   const a = Object.assign(document.createElement("a"), { href: url, download: name });
@@ -446,13 +441,13 @@ function exportPanel(panel, kind) {
   const canvas = canvases()[panel];
   try {
     if (kind === "png") {
-      canvas.toBlob((b) => b && download(b, fileStem(panel) + ".png"), "image/png");
+      canvas.toBlob((b) => b && download(b, ex.fileStem(panel) + ".png"), "image/png");
     } else if (kind === "svg") {
       const r = canvas.parentElement.getBoundingClientRect();
       const svg = ex.svg(panel, Math.round(r.width) || 640, Math.round(r.height) || 480);
-      download(new Blob([svg], { type: "image/svg+xml" }), fileStem(panel) + ".svg");
+      download(new Blob([svg], { type: "image/svg+xml" }), ex.fileStem(panel) + ".svg");
     } else if (kind === "csv") {
-      download(new Blob([ex.csv(panel)], { type: "text/csv" }), fileStem(panel) + ".csv");
+      download(new Blob([ex.csv(panel)], { type: "text/csv" }), ex.fileStem(panel) + ".csv");
     }
   } catch (e) { showError(e); }
 }
@@ -460,10 +455,9 @@ function exportPanel(panel, kind) {
 function exportJson() {
   const ex = ui.explorer;
   if (!ex) return;
-  let data;
-  try { data = JSON.parse(ex.exportJson()); } catch (e) { showError(e); return; }
-  const doc = { format: "lazy-training-explorer/1", link: shareLink(), settings: ui.state, data };
-  download(new Blob([JSON.stringify(doc, null, 1)], { type: "application/json" }), fileStem() + ".json");
+  let doc;
+  try { doc = ex.exportDocument(shareLink()); } catch (e) { showError(e); return; }
+  download(new Blob([doc], { type: "application/json" }), ex.fileStem() + ".json");
 }
 
 // "Show data": an HTML table built with DOM APIs (textContent only).

@@ -205,6 +205,12 @@ impl Explorer {
     /// overlap, and the provenance (`origin`). Every number is finite: anything else is
     /// an error naming the field ([`finite::check_json`]).
     pub fn export_json(&self) -> Result<String, PageError> {
+        Ok(self.export_value()?.to_string())
+    }
+
+    /// [`Self::export_json`] as a JSON value (no text round trip, which would not give
+    /// back every f64 exactly).
+    pub fn export_value(&self) -> Result<Value, PageError> {
         let kind = self.cfg.kind;
         let theory: Map<String, Value> = self.theory.curves.iter().map(|(c, v)| (c.name(kind).to_string(), json!(v))).collect();
         let sweep: Map<String, Value> = self
@@ -255,7 +261,7 @@ impl Explorer {
             "origin": self.provenance(),
         });
         finite::check_json(&doc).map_err(|e| PageError::new(format!("export: {e}"), None))?;
-        Ok(doc.to_string())
+        Ok(doc)
     }
 
     /// A sentence that states what a panel shows now, with its numbers (the plot's

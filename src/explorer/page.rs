@@ -64,6 +64,9 @@ impl PageError {
     }
 }
 
+/// The format name of the page's JSON download.
+pub const EXPORT_FORMAT: &str = "lazy-training-explorer/1";
+
 /// Attempts at replacing refused values before a link falls back to all defaults
 /// (each attempt resets at least one setting; the table has fewer than this).
 const LINK_TRIES: usize = 20;
@@ -128,6 +131,22 @@ impl Explorer {
             ModelKind::Mg => String::new(),
         };
         format!("{}, d = {}, {} spectrum, {} activation{tau}", c.kind, c.d, c.spectrum_text, c.activation)
+    }
+
+    /// The name of a downloaded file without its extension: model, d, seed and, for one
+    /// panel, its name (`lazy-training-qf-d30-seed1-width`).
+    pub fn file_stem(&self, panel: Option<u32>) -> String {
+        let c = &self.cfg;
+        let name = panel.and_then(|p| ["width", "sgd", "overlap"].get(p as usize)).map_or(String::new(), |n| format!("-{n}"));
+        format!("lazy-training-{}-d{}-seed{}{name}", c.kind, c.d, c.seed)
+    }
+
+    /// "Download data (JSON)": the format name, the page's `link`, the settings as text
+    /// and [`Self::export_json`]'s data.
+    pub fn export_document(&self, link: &str) -> Result<String, PageError> {
+        let data = self.export_value()?;
+        let settings: serde_json::Map<String, serde_json::Value> = self.settings().into_iter().map(|(k, v)| (k.to_string(), v.into())).collect();
+        Ok(serde_json::to_string_pretty(&serde_json::json!({ "format": EXPORT_FORMAT, "link": link, "settings": settings, "data": data })).unwrap_or_default())
     }
 
     /// One press of Step: each SGD run advances by a fortieth of its steps (at least

@@ -103,9 +103,9 @@ pub const SETTINGS: [Setting; 17] = [
     row("batch", "Batch size", "the batch size", Kind::Whole, ("100", "100"), Range::Between { lo: 1, hi: |l| l.max_batch as u64 }, "fresh samples per SGD step"),
     row("eta_nt", "Step size η (NT)", "the NT step size", Kind::Number, ("0.02", "0.02"), Range::Positive { max: Some(100.0) }, "the NT run's step is eta/d (the paper's: 0.02)"),
     row("eta_nn", "Step size η (NN)", "the NN step size", Kind::Number, ("0.02", "0.3"), Range::Positive { max: Some(100.0) }, "the NN run's step is eta/d (the paper's: qf 0.02, mg 0.3)"),
-    row("steps", "Steps", "the number of SGD steps", Kind::Whole, ("30000", "30000"), Range::Between { lo: 1, hi: |l| l.max_steps as u64 }, "SGD steps of each run"),
+    row("steps", "Steps", "the number of SGD steps", Kind::Whole, ("30000", "30000"), Range::Between { lo: 1, hi: |l| l.max_steps }, "SGD steps of each run"),
     row("record_every", "Record every", "record-every", Kind::Whole, ("150", "150"), Range::AtLeast(1), "the exact risk is recorded every this many steps (at most the steps)"),
-    row("seed", "Seed", "the seed", Kind::Whole, ("1", "1"), Range::Between { lo: 0, hi: |_| MAX_SEED as u64 }, "every random draw comes from it: same seed, same numbers"),
+    row("seed", "Seed", "the seed", Kind::Whole, ("1", "1"), Range::Between { lo: 0, hi: |_| MAX_SEED }, "every random draw comes from it: same seed, same numbers"),
 ];
 
 /// A lesson in one click: values over the model's defaults.

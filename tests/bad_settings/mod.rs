@@ -2,8 +2,11 @@
 //! its message must hold: one table for the native explorer core (tests/explorer.rs)
 //! and the same cases through the wasm boundary (tests/web.rs).
 
-/// (settings over the defaults, field at fault, phrase of the message).
-pub const BAD_SETTINGS: &[(&[(&str, &str)], &str, &str)] = &[
+/// Settings over the defaults, as (key, value) pairs.
+pub type Pairs = &'static [(&'static str, &'static str)];
+
+/// (settings, field at fault, phrase of the message).
+pub const BAD_SETTINGS: &[(Pairs, &str, &str)] = &[
     (&[("d", "1000")], "d", "the dimension d must be between 2 and 450"),
     (&[("d", "thirty")], "d", "whole number"),
     (&[("model", "cnn")], "model", "unknown model"),
@@ -30,4 +33,4 @@ pub const BAD_SETTINGS: &[(&[(&str, &str)], &str, &str)] = &[
 ];
 
 /// Settings that look empty or odd but are accepted (empty regimes: the default set).
-pub const ACCEPTED: &[&[(&str, &str)]] = &[&[("regimes", " ")]];
+pub const ACCEPTED: &[Pairs] = &[&[("regimes", " ")]];
