@@ -5,6 +5,8 @@
 //!   bench sgd <d> <N> <batch> <steps> [regime=nn|nt]  qf one-pass SGD: steps/s of SgdRun::advance
 //!   bench exact <d> [draws]                          exact qf RF (isotropic) + NT risks over the
 //!                                                    paper's rho grid, through experiment::exact_point
+//!   bench chol <N> <d>                               one thread: faer's Cholesky of W^T W + I
+//!                                                    (W d x N) and linalg::dense's, GFLOP/s (N^3/3)
 //!
 //! `cargo bench` appends `--bench`; it is ignored.
 
@@ -89,11 +91,39 @@ fn exact(a: &[String]) {
     );
 }
 
+/// faer's Cholesky on one thread beside the blocked kernels of linalg::dense (natively
+/// compiled, portable inner block) at N x N, best of 3.
+fn chol(a: &[String]) {
+    use faer::{Mat, Par, Side};
+    // faer's factorisation on one thread (llt uses the global parallelism).
+    let n: usize = arg(a, 1, 1350);
+    let d: usize = arg(a, 2, 450);
+    let mut w = vec![0.0; d * n];
+    lazy_training::rng::fill_normal(&mut lazy_training::rng::stream(1, lazy_training::rng::Stream::Weights, n as u64, d as u64), &mut w, 1.0 / (d as f64).sqrt());
+    let g = lazy_training::linalg::dense::gram(&w, d, n);
+    let k = Mat::<f64>::from_fn(n, n, |i, j| g[j * n + i] + if i == j { 1.0 } else { 0.0 });
+    let flops = (n as f64).powi(3) / 3.0;
+    faer::set_global_parallelism(Par::Seq);
+    let (mut faer_best, mut dense_best) = (f64::INFINITY, f64::INFINITY);
+    for _ in 0..3 {
+        let t = Instant::now();
+        let l = k.as_ref().llt(Side::Lower).expect("SPD");
+        std::hint::black_box(&l);
+        faer_best = faer_best.min(t.elapsed().as_secs_f64());
+        let mut a2: Vec<f64> = (0..n * n).map(|i| k[(i % n, i / n)]).collect();
+        let t = Instant::now();
+        assert!(lazy_training::linalg::dense::cholesky_lower(&mut a2, n));
+        dense_best = dense_best.min(t.elapsed().as_secs_f64());
+    }
+    println!("{}", serde_json::json!({ "n": n, "d": d, "faer_seq_gflops": flops / faer_best / 1e9, "faer_seq_secs": faer_best, "dense_native_gflops": flops / dense_best / 1e9 }));
+}
+
 fn main() {
     let a: Vec<String> = std::env::args().skip(1).filter(|s| s != "--bench").collect();
     match a.first().map(String::as_str) {
         Some("sgd") => sgd(&a),
         Some("exact") => exact(&a),
+        Some("chol") => chol(&a),
         _ => {
             eprintln!("usage: bench sgd <d> <N> <batch> <steps> [nn|nt] | bench exact <d> [draws]");
             std::process::exit(2);

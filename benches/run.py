@@ -12,6 +12,13 @@ Then the page in each engine, side by side (benches/engines_bench.mjs: Chromium,
 ESR, WebKitGTK; default sweep and SGD run seconds, the same work outside the page loop,
 steps/s). Env: BENCH_SKIP_ENGINES=1, BENCH_ENGINE_REPS (3), ENGINES=chromium,webkit.
 
+Paper scale in the browser (benches/dense_bench.mjs, benches/paper_bench.mjs; Chromium):
+the wasm exact solve's parts at N = 1350, d = 450 (blocked kernels and nalgebra, both
+builds, in a worker) beside native one-thread faer (`bench chol`) and the wasm SIMD peak;
+the page's "Figure 1 (paper scale)" (10 draws) wall time on its worker pool, the longest
+main-thread task meanwhile, the renderer's peak memory, and the pool's speed-up (2 draws,
+one worker vs two). Env: BENCH_SKIP_PAPER=1.
+
 Env: BENCH_REPS (default 5), BENCH_EXACT_REPS (3), BENCH_SKIP_FIG1=1, BENCH_SKIP_PAGE=1,
 BENCH_SKIP_WEB_BUILD=1 (use www/pkg and www/pkg-relaxed as they are).
 """
@@ -40,6 +47,18 @@ def core_peak_gflops():
     except OSError:
         lanes = 4
     return mhz / 1000.0 * 2 * lanes * 2 if mhz else None
+
+
+# The wasm SIMD peak of one core: 2 f64 lanes x 2 FMA units x 2 flops at the nominal
+# clock (relaxed_madd fuses; the plain simd128 build's mul + add reach half of it).
+def wasm_peak_gflops():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("cpu MHz"):
+                return float(line.split(":")[1]) / 1000.0 * 2 * 2 * 2
+    except OSError:
+        pass
+    return None
 
 
 def log(msg):
@@ -173,6 +192,24 @@ def main():
         page_reason = "www/pkg or www/pkg-relaxed missing (make build)"
     if wasm:
         wasm.close()
+
+    # --- paper scale in the browser: dense solve, Figure 1 on the worker pool --------------
+    dense, paper, chol = None, None, None
+    if have_wasm and os.environ.get("BENCH_SKIP_PAPER") != "1":
+        chol = run_json([exe, "chol", "1350", "450"])
+        log(f"[bench] native one-thread faer Cholesky N=1350: {chol['faer_seq_gflops']:.1f} GFLOP/s")
+        for name, script in (("dense", "benches/dense_bench.mjs"), ("paper", "benches/paper_bench.mjs")):
+            log(f"[bench] {script}")
+            r = subprocess.run(["node", os.path.join(ROOT, script)], cwd=ROOT, capture_output=True, text=True)
+            sys.stderr.write(r.stderr)
+            if r.returncode == 0:
+                v = json.loads(r.stdout.strip().splitlines()[-1])
+                if name == "dense":
+                    dense = v
+                else:
+                    paper = v
+            else:
+                log(f"[bench] {script} failed")
     # The page ships two builds and loads one: the larger of the two is the figure.
     gzs = {f: len(gzip.compress(open(f, "rb").read(), compresslevel=9)) for f in (wasm_file, relaxed_file) if os.path.exists(f)}
     gz = max(gzs.values()) if have_wasm else None
@@ -214,6 +251,22 @@ def main():
         "reps": REPS,
         "exact_reps": EXACT_REPS,
     }
+    wasm_peak = wasm_peak_gflops()
+    best = lambda key, backend: max((x[key] for x in (dense or {}).get("runs", []) if x["backend"] == backend), default=None)
+    res["paper"] = {
+        "dense_n1350_d450": dense,
+        "native_faer_one_thread": chol,
+        "wasm_simd_peak_gflops_est": wasm_peak,
+        "wasm_chol_gflops": best("chol_gflops", "blocked"),
+        "wasm_chol_gflops_nalgebra": best("chol_gflops", "nalgebra"),
+        "wasm_gram_gflops": best("gram_gflops", "blocked"),
+        "wasm_gram_gflops_nalgebra": best("gram_gflops", "nalgebra"),
+        "page": paper,
+    }
+    res["paper_fig1_page_seconds"] = paper["full"]["wall_s"] if paper else None
+    res["paper_pool_speedup"] = paper["speedup"]["ratio"] if paper and paper.get("speedup") else None
+    res["paper_longest_task_ms"] = paper["full"]["longest_task_ms"] if paper else None
+    res["paper_renderer_peak_mb"] = paper["full"]["renderer_peak_mb"] if paper else None
     if page_reason:
         res["page_null_reason"] = page_reason
     res["engines"] = engines
@@ -235,6 +288,12 @@ def main():
          f"runs {longtask['runs']} ms" if longtask else (page_reason or "")),
         ("wasm_gzip_bytes", "<=", 250000, "page .wasm, gzip -9, the larger of the two builds",
          ", ".join(f"{os.path.relpath(f, ROOT)} {v}" for f, v in gzs.items())),
+        ("paper_fig1_page_seconds", "<=", 120, "the page's Figure 1 (paper scale), 10 draws, 2 workers, Chromium",
+         f"renderer peak {res['paper_renderer_peak_mb'] or 0:.0f} MB" if paper else "not run"),
+        ("paper_pool_speedup", ">=", 1.7, "the same at 2 draws: 1 worker's time / 2 workers'",
+         f"{paper['speedup']['one_s']:.1f} s vs {paper['speedup']['two_s']:.1f} s" if paper and paper.get("speedup") else "not run"),
+        ("paper_longest_task_ms", "<=", 16, "longest main-thread task while the workers compute Figure 1",
+         f"longest frame gap {paper['full']['longest_frame_gap_ms']:.0f} ms" if paper else "not run"),
     ]
     print()
     print(f"{'figure':<28} {'value':>10} {'target':>9}  {'ok':<4} what (detail)")
@@ -248,6 +307,11 @@ def main():
     if g:
         print(f"{'sgd_gflops_native':<28} {g:>10.3g} {'report':>9}  {'':<4} SGD step arithmetic rate at d=100 N=50 "
               f"(4bdN flops/step; d=30: {res['sgd_gflops_native_d30']:.3g}); ~{100 * (res['sgd_peak_fraction_est'] or 0):.0f}% of one core's est. peak {peak:.0f} GFLOP/s")
+    pp = res["paper"]
+    if pp["wasm_chol_gflops"]:
+        print(f"{'wasm_chol_gflops_n1350':<28} {pp['wasm_chol_gflops']:>10.3g} {'report':>9}  {'':<4} wasm Cholesky N=1350 (blocked; nalgebra "
+              f"{pp['wasm_chol_gflops_nalgebra'] or 0:.3g}), Gram W^T W d=450 {pp['wasm_gram_gflops'] or 0:.3g} (nalgebra {pp['wasm_gram_gflops_nalgebra'] or 0:.3g}); "
+              f"native one-thread faer {(chol or {}).get('faer_seq_gflops', 0):.3g}; wasm SIMD peak est. {pp['wasm_simd_peak_gflops_est'] or 0:.3g} GFLOP/s")
     if engines_table:
         print(engines_table)
     print()

@@ -86,9 +86,13 @@ pub struct Sweep {
     cost: Vec<f64>,
     total_cost: f64,
     done_cost: f64,
+    /// The first unit not yet handed out ([`Sweep::take`]).
     next: usize,
-    /// values[curve][rho] = values over draws so far.
-    values: Vec<Vec<Vec<f64>>>,
+    /// Units whose value is in.
+    done_units: usize,
+    /// values[curve][rho][draw], filled in whatever order units come back (a pool of
+    /// workers); statistics read them in draw order, so the numbers do not depend on it.
+    values: Vec<Vec<Vec<Option<f64>>>>,
     failed: Option<Error>,
 }
 
@@ -122,7 +126,7 @@ impl Sweep {
         let work = target.rescaled();
         let target_matrix = work.matrix();
         Ok(Sweep {
-            values: vec![vec![Vec::new(); params.rho.len()]; curves.len()],
+            values: vec![vec![vec![None; params.draws]; params.rho.len()]; curves.len()],
             params: params.clone(),
             target,
             work,
@@ -133,6 +137,7 @@ impl Sweep {
             total_cost,
             done_cost: 0.0,
             next: 0,
+            done_units: 0,
             failed: None,
         })
     }
@@ -142,38 +147,77 @@ impl Sweep {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
-        for _ in 0..budget {
-            let Some(&(ri, draw, ci)) = self.units.get(self.next) else { break };
-            let n = neurons(self.params.rho[ri], self.target.d);
-            let curve = self.curves[ci];
-            let what = || format!("the exact {} risk at N/d = {} (N = {n}, draw {})", curve.name(self.target.kind), self.params.rho[ri], draw + 1);
-            let v = exact_point(&self.work, &self.target_matrix, self.params.activation, curve, n, self.params.model.seed, ri, draw)
-                .map_err(|e| match e {
-                    Error::Numerical(m) => Error::Numerical(format!("{}: {m}", what())),
-                    other => other,
-                })
-                .and_then(|v| finite::check(v, what));
-            match v {
-                Ok(v) => self.values[ci][ri].push(v),
-                Err(e) => {
-                    self.failed = Some(e.clone());
-                    return Err(e);
-                }
-            }
-            self.done_cost += self.cost[self.next];
-            self.next += 1;
+        for i in self.take(budget) {
+            let v = self.unit_value(i);
+            self.put(i, v)?;
         }
         Ok(self.progress())
     }
 
+    /// Hand out up to `k` units not handed out yet (their indices, in execution order),
+    /// for [`Sweep::unit_value`] elsewhere (a worker) and [`Sweep::put`] back here.
+    pub fn take(&mut self, k: usize) -> Vec<usize> {
+        if self.failed.is_some() {
+            return Vec::new();
+        }
+        let end = (self.next + k).min(self.units.len());
+        let out = (self.next..end).collect();
+        self.next = end;
+        out
+    }
+
+    /// The value of unit `i` (no state changes: any copy of this sweep built from the
+    /// same parameters gives the same number). An error names the unit.
+    pub fn unit_value(&self, i: usize) -> Result<f64> {
+        let &(ri, draw, ci) = self.units.get(i).ok_or_else(|| Error::invalid("unit", format!("unit {i} is not among the sweep's {} units", self.units.len())))?;
+        let n = neurons(self.params.rho[ri], self.target.d);
+        let curve = self.curves[ci];
+        let what = || format!("the exact {} risk at N/d = {} (N = {n}, draw {})", curve.name(self.target.kind), self.params.rho[ri], draw + 1);
+        exact_point(&self.work, &self.target_matrix, self.params.activation, curve, n, self.params.model.seed, ri, draw)
+            .map_err(|e| match e {
+                Error::Numerical(m) => Error::Numerical(format!("{}: {m}", what())),
+                other => other,
+            })
+            .and_then(|v| finite::check(v, what))
+    }
+
+    /// Record the outcome of unit `i`. An error stops the sweep (later calls return
+    /// it); a unit given twice or out of range is refused. Returns progress.
+    pub fn put(&mut self, i: usize, v: Result<f64>) -> Result<f64> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let &(ri, draw, ci) = self.units.get(i).ok_or_else(|| Error::invalid("unit", format!("unit {i} is not among the sweep's {} units", self.units.len())))?;
+        if i >= self.next || self.values[ci][ri][draw].is_some() {
+            return Err(Error::invalid("unit", format!("unit {i} was not handed out, or is already in")));
+        }
+        match v.and_then(|x| finite::check(x, || format!("unit {i}"))) {
+            Ok(x) => {
+                self.values[ci][ri][draw] = Some(x);
+                self.done_cost += self.cost[i];
+                self.done_units += 1;
+                Ok(self.progress())
+            }
+            Err(e) => {
+                self.failed = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// The relative cost of unit `i` (0 out of range).
+    pub fn unit_cost(&self, i: usize) -> f64 {
+        self.cost.get(i).copied().unwrap_or(0.0)
+    }
+
     pub fn progress(&self) -> f64 {
-        if self.next >= self.units.len() { 1.0 } else { (self.done_cost / self.total_cost).min(1.0) }
+        if self.done() { 1.0 } else { (self.done_cost / self.total_cost).min(1.0) }
     }
     pub fn done(&self) -> bool {
-        self.next >= self.units.len()
+        self.done_units >= self.units.len()
     }
     pub fn units_done(&self) -> usize {
-        self.next
+        self.done_units
     }
     pub fn units_total(&self) -> usize {
         self.units.len()
@@ -186,7 +230,7 @@ impl Sweep {
     }
     /// The curves with dots, and for each rho its statistics so far.
     pub fn results(&self) -> Vec<(Curve, Vec<Stat>)> {
-        self.curves.iter().zip(&self.values).map(|(c, v)| (*c, v.iter().map(|x| Stat::of(x)).collect())).collect()
+        self.curves.iter().zip(&self.values).map(|(c, v)| (*c, v.iter().map(|x| Stat::of(&x.iter().flatten().copied().collect::<Vec<f64>>())).collect())).collect()
     }
 }
 

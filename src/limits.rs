@@ -42,21 +42,26 @@ impl Limits {
             max_bytes: 8e9,
         }
     }
-    /// Browser: small d, work a tab finishes in seconds.
+    /// Browser: up to the paper's scale for the width sweep (d = 450, N up to 10 d:
+    /// the presets "Figure 1/2 (paper scale)"), work a tab finishes in minutes.
     pub const fn web() -> Limits {
-        // ~1 GFLOP/s in wasm: a sweep finishes within about half a minute, an SGD run
-        // within a few minutes of Play; memory well inside wasm32's 4 GB.
+        // The sweep runs on a pool of Web Workers (www/pool.js) with the blocked kernels
+        // of linalg::dense (~5 GFLOP/s per worker in wasm): the cap, 1.5e12 flops, is
+        // the paper-scale Figure 1 (1.45e12 by SweepParams::cost), a few minutes on two
+        // cores. Memory is per worker (each has its own wasm instance): the largest unit
+        // of that sweep, N = 4500, is estimated at 5.4e8 bytes (two N x N matrices live
+        // at once in fact, 3.3e8), within wasm32's 4 GB. SGD keeps its earlier caps.
         Limits {
-            max_d: 200,
-            max_sweep_neurons: 1000,
+            max_d: 450,
+            max_sweep_neurons: 4500,
             max_draws: 50,
             max_rho_points: 60,
             max_sgd_neurons: 400,
             max_batch: 2000,
             max_steps: 10_000_000,
-            max_sweep_flops: 3e10,
+            max_sweep_flops: 1.5e12,
             max_sgd_flops: 3e11,
-            max_bytes: 5e8,
+            max_bytes: 5.5e8,
         }
     }
 }

@@ -5,9 +5,13 @@
 //! and checked symmetric eigendecompositions. No function here panics on user data:
 //! failures come back as [`Error::Numerical`].
 //!
+//! [`dense`]: blocked Cholesky and Gram kernels for N in the thousands (the wasm
+//! build's exact solves from [`BLOCKED_FROM`] on).
+//!
 //! [`gemm`]: the small matrix products of an SGD step, with one kernel per instruction
 //! set (portable, x86-64 AVX2/AVX-512, wasm simd128) behind one typed call.
 
+pub mod dense;
 pub mod gemm;
 
 use crate::error::{Error, Result};
@@ -20,7 +24,7 @@ use nalgebra::{DMatrix, DVector, SymmetricEigen};
 /// condition number beyond ~1e12, falls back to a symmetric eigendecomposition and
 /// drops eigenvalues below `1e-12 * max` (the Moore-Penrose pseudo-inverse: the exact
 /// projection onto the span of the features even when they are linearly dependent).
-pub fn quad_form_pinv(k: DMatrix<f64>, v: &DVector<f64>) -> Result<f64> {
+pub fn quad_form_pinv(mut k: DMatrix<f64>, v: &DVector<f64>) -> Result<f64> {
     let n = k.nrows();
     if n == 0 {
         return Ok(0.0);
@@ -28,7 +32,7 @@ pub fn quad_form_pinv(k: DMatrix<f64>, v: &DVector<f64>) -> Result<f64> {
     if !k.iter().all(|x| x.is_finite()) || !v.iter().all(|x| x.is_finite()) {
         return Err(Error::Numerical("kernel matrix has non-finite entries".into()));
     }
-    if let Some(q) = cholesky_quad_form(&k, v) {
+    if let Some(q) = cholesky_quad_form(&mut k, v) {
         return Ok(q);
     }
     let eig = SymmetricEigen::try_new(k, 1e-13, 10_000)
@@ -51,7 +55,7 @@ pub fn quad_form_pinv(k: DMatrix<f64>, v: &DVector<f64>) -> Result<f64> {
 /// Natively: faer's blocked, SIMD, multithreaded factorisation (the N x N solve with N
 /// up to 10 d dominates the exact sweeps). In wasm: nalgebra's (keeps the page small).
 #[cfg(not(target_arch = "wasm32"))]
-fn cholesky_quad_form(k: &DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
+fn cholesky_quad_form(k: &mut DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
     use faer::linalg::triangular_solve::solve_lower_triangular_in_place;
     let n = k.nrows();
     // nalgebra and faer are both column-major: a view, no copy. Only the lower triangle is read.
@@ -67,14 +71,71 @@ fn cholesky_quad_form(k: &DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
     q.is_finite().then_some(q)
 }
 
+/// In wasm: from [`BLOCKED_FROM`] on, [`dense::cholesky_lower`] in place on K's lower
+/// triangle (no copy of K: on failure the lower triangle is restored from the upper, which
+/// the factorisation leaves alone, and the diagonal from a saved copy); below it, nalgebra's.
 #[cfg(target_arch = "wasm32")]
-fn cholesky_quad_form(k: &DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
+fn cholesky_quad_form(k: &mut DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
+    let n = k.nrows();
+    if n >= BLOCKED_FROM {
+        return blocked_quad_form(k, v);
+    }
     let ch = k.clone().cholesky()?;
     let l = ch.l_dirty();
     if !well_conditioned((0..k.nrows()).map(|i| l[(i, i)])) {
         return None;
     }
     Some(l.solve_lower_triangular(v)?.norm_squared())
+}
+
+/// Matrices from this size on go through [`dense`] in the wasm build (below it the
+/// packing does not pay, and the page's small exact risks stay as they were).
+pub const BLOCKED_FROM: usize = 128;
+
+/// `|L^{-1} v|^2` by [`dense::cholesky_lower`] in place (None as [`cholesky_quad_form`]);
+/// K's lower triangle is restored from its upper triangle (and a saved diagonal) when
+/// None is returned.
+pub fn blocked_quad_form(k: &mut DMatrix<f64>, v: &DVector<f64>) -> Option<f64> {
+    let n = k.nrows();
+    let a = k.as_mut_slice();
+    let diag: Vec<f64> = (0..n).map(|i| a[i * n + i]).collect();
+    let ok = dense::cholesky_lower(a, n) && well_conditioned((0..n).map(|i| a[i * n + i]));
+    let q = ok.then(|| {
+        let mut z = v.as_slice().to_vec();
+        dense::solve_lower_in_place(a, n, &mut z);
+        z.iter().map(|x| x * x).sum::<f64>()
+    });
+    match q {
+        Some(q) if q.is_finite() => Some(q),
+        _ => {
+            for j in 0..n {
+                a[j * n + j] = diag[j];
+                for i in j + 1..n {
+                    a[j * n + i] = a[i * n + j];
+                }
+            }
+            None
+        }
+    }
+}
+
+/// `W^T M` for a `d x n` W and a `d x n` M with a symmetric product (`M = Delta W`;
+/// wasm from [`BLOCKED_FROM`] columns on: [`dense::gram_cross`], exactly symmetric).
+pub fn gram_cross(w: &DMatrix<f64>, m: &DMatrix<f64>) -> DMatrix<f64> {
+    if cfg!(target_arch = "wasm32") && w.ncols() >= BLOCKED_FROM && w.shape() == m.shape() {
+        DMatrix::from_vec(w.ncols(), w.ncols(), dense::gram_cross(w.as_slice(), m.as_slice(), w.nrows(), w.ncols()))
+    } else {
+        w.transpose() * m
+    }
+}
+
+/// The Gram matrix `W^T W` (wasm from [`BLOCKED_FROM`] columns on: [`dense::gram`]).
+pub fn gram(w: &DMatrix<f64>) -> DMatrix<f64> {
+    if cfg!(target_arch = "wasm32") && w.ncols() >= BLOCKED_FROM {
+        DMatrix::from_vec(w.ncols(), w.ncols(), dense::gram(w.as_slice(), w.nrows(), w.ncols()))
+    } else {
+        w.transpose() * w
+    }
 }
 
 /// The Cholesky factor's diagonal is positive and `(max/min)^2 < 1e12`.

@@ -68,15 +68,30 @@ fn kernel_matrix(act: Activation, g: &DMatrix<f64>) -> DMatrix<f64> {
     k
 }
 
+/// `B W` (or `Delta W`): row scaling when the target is diagonal (no rotation), the
+/// same products without the d x d x n matrix product.
+fn times_target(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>) -> DMatrix<f64> {
+    if target.rotation.is_some() || target.diag.len() != w.nrows() {
+        return target_matrix * w;
+    }
+    let mut out = w.clone();
+    for mut col in out.column_iter_mut() {
+        for (x, b) in col.iter_mut().zip(&target.diag) {
+            *x *= b;
+        }
+    }
+    out
+}
+
 /// Exact normalised population risk of RF with weights `w` (d x n).
 /// `target_matrix` is `target.matrix()` (passed in so a sweep forms it once).
 pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, act: Activation) -> Result<f64> {
     let n = w.ncols();
     match target.kind {
         ModelKind::Qf => {
-            let g = w.transpose() * w;
+            let g = linalg::gram(w);
             let k = kernel_matrix(act, &g);
-            let bw = target_matrix * w;
+            let bw = times_target(target, target_matrix, w);
             let v = DVector::from_iterator(
                 n,
                 (0..n).map(|i| {
@@ -93,17 +108,31 @@ pub fn rf_risk(target: &Target, target_matrix: &DMatrix<f64>, w: &DMatrix<f64>, 
             Ok(crate::finite::nonneg((norm - explained) / norm))
         }
         ModelKind::Mg => {
-            // S_y = I - y Delta: W^T S_y W = G -+ W^T Delta W.
-            let g = w.transpose() * w;
-            let dw = target_matrix * w;
-            let wdw = w.transpose() * &dw;
-            let g_plus = &g - &wdw;
-            let g_minus = &g + &wdw;
-            let k = (kernel_matrix(act, &g_plus) + kernel_matrix(act, &g_minus)) * 0.5;
+            // S_y = I - y Delta: W^T S_y W = G -+ W^T Delta W. Three n x n matrices
+            // at most are live (G+ and G- overwrite G and W^T Delta W; the second
+            // kernel is added into the first), which bounds the page's memory at
+            // N = 4500 (src/limits.rs).
+            let mut g_minus = linalg::gram(w);
+            let dw = times_target(target, target_matrix, w);
+            let mut g_plus = linalg::gram_cross(w, &dw);
+            drop(dw);
+            for (p, m) in g_plus.iter_mut().zip(g_minus.iter_mut()) {
+                let (g, x) = (*m, *p);
+                *p = g - x;
+                *m = g + x;
+            }
             let v = DVector::from_iterator(
                 n,
                 (0..n).map(|i| 0.5 * (act.raw_mean(g_plus[(i, i)].max(0.0).sqrt()) - act.raw_mean(g_minus[(i, i)].max(0.0).sqrt()))),
             );
+            let mut k = kernel_matrix(act, &g_plus);
+            drop(g_plus);
+            let k_minus = kernel_matrix(act, &g_minus);
+            drop(g_minus);
+            for (a, b) in k.iter_mut().zip(k_minus.iter()) {
+                *a = (*a + b) * 0.5;
+            }
+            drop(k_minus);
             let explained = linalg::quad_form_pinv(k, &v)?;
             Ok(crate::finite::nonneg(1.0 - explained))
         }

@@ -84,6 +84,66 @@ fn field_of(obj: &JsValue, key: &str) -> Option<String> {
     v.as_string().or_else(|| v.as_f64().map(|x| format!("{x}"))).or_else(|| v.as_bool().map(|b| b.to_string()))
 }
 
+/// A Web Worker's copy of the width sweep ([`explorer::units::UnitWorker`]): built
+/// from the page's settings, computes sweep units by index for `www/pool.js`.
+#[wasm_bindgen]
+pub struct SweepWorker(explorer::units::UnitWorker);
+
+#[wasm_bindgen]
+impl SweepWorker {
+    /// Build from the same settings object as [`Explorer::new`]; throws an `Error`
+    /// with `.field` on bad input.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &JsValue) -> Result<SweepWorker, JsValue> {
+        install_panic_hook();
+        if !config.is_object() {
+            return Err(js(PageError::new("config: the worker needs an object of settings", Some("config"))));
+        }
+        explorer::units::UnitWorker::from_settings(&|k| field_of(config, k), &Limits::web()).map(SweepWorker).map_err(js)
+    }
+    /// The value of sweep unit `unit`; throws an `Error` with `.field` on failure.
+    #[wasm_bindgen(js_name = unitValue)]
+    pub fn unit_value(&self, unit: u32) -> Result<f64, JsValue> {
+        self.0.sweep_unit(unit as usize).map_err(js)
+    }
+    #[wasm_bindgen(js_name = unitsTotal)]
+    pub fn units_total(&self) -> u32 {
+        self.0.units_total() as u32
+    }
+}
+
+/// `make bench`'s dense solve in the browser ([`crate::linalg::dense::time_solve`]):
+/// JSON `{gram_ms, gram_gflops, chol_ms, chol_gflops, quad_form}`; `backend` is
+/// `"blocked"` or `"nalgebra"`.
+#[wasm_bindgen(js_name = timeDenseSolve)]
+pub fn time_dense_solve(n: u32, d: u32, backend: &str) -> Result<String, JsValue> {
+    if !(2..=6000).contains(&n) || !(1..=2000).contains(&d) {
+        return Err(js(PageError::new("n: the timed solve takes 2 <= n <= 6000 and 1 <= d <= 2000", Some("n"))));
+    }
+    let t = crate::linalg::dense::time_solve(n as usize, d as usize, 1, backend == "blocked", &now_ms);
+    serde_json::to_string(&t).map_err(|e| js(PageError::new(e.to_string(), None)))
+}
+
+/// The sweep's units for a pool of workers (see [`explorer::units`]).
+#[wasm_bindgen]
+impl Explorer {
+    /// Up to `k` sweep units not handed out yet.
+    #[wasm_bindgen(js_name = takeSweepUnits)]
+    pub fn take_sweep_units(&mut self, k: u32) -> Vec<u32> {
+        self.0.take_sweep_units(k as usize).into_iter().map(|i| i as u32).collect()
+    }
+    /// Record a worker's value of sweep unit `unit`; returns the sweep's progress.
+    #[wasm_bindgen(js_name = putSweepUnit)]
+    pub fn put_sweep_unit(&mut self, unit: u32, value: f64) -> Result<f64, JsValue> {
+        self.0.put_sweep_unit(unit as usize, value).map_err(js)
+    }
+    /// The relative cost of sweep unit `unit`.
+    #[wasm_bindgen(js_name = sweepUnitCost)]
+    pub fn sweep_unit_cost(&self, unit: u32) -> f64 {
+        self.0.sweep_unit_cost(unit as usize)
+    }
+}
+
 /// Everything one view of the explorer shows (see [`explorer::Explorer`]).
 #[wasm_bindgen]
 pub struct Explorer(explorer::Explorer);

@@ -69,7 +69,7 @@ fn bad_inputs_are_refused_with_the_field_named() {
         ("rho", ("rho gives N = 0", Box::new(move || SweepParams { rho: vec![0.01], ..sweep(ModelKind::Qf, 10) }.validate(&web).map(|_| ())))),
         ("rho", ("rho gives N too large", Box::new(move || SweepParams { rho: vec![50.0], ..sweep(ModelKind::Qf, 100) }.validate(&web).map(|_| ())))),
         ("rho", ("rho grid huge", Box::new(move || SweepParams { rho: (1..100_000).map(|i| i as f64 * 1e-3).collect(), ..sweep(ModelKind::Qf, 100) }.validate(&web).map(|_| ())))),
-        ("rho", ("sweep work beyond the cap", Box::new(move || SweepParams { rho: vec![5.0], draws: 50, ..sweep(ModelKind::Qf, 200) }.validate(&web).map(|_| ())))),
+        ("rho", ("sweep work beyond the cap", Box::new(move || SweepParams { rho: vec![10.0], draws: 50, ..sweep(ModelKind::Qf, 450) }.validate(&web).map(|_| ())))),
         ("spectrum", ("spectrum empty list", Box::new(|| with_spectrum(ModelKind::Qf, 3, "list:")))),
         ("spectrum", ("spectrum non-numeric", Box::new(|| with_spectrum(ModelKind::Qf, 3, "list:1,two,3")))),
         ("spectrum", ("spectrum negative (B not PSD)", Box::new(|| with_spectrum(ModelKind::Qf, 3, "list:1,-2,3")))),

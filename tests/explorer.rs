@@ -263,7 +263,7 @@ fn the_settings_table_gives_every_default_range_and_preset() {
     // The JSON the page reads: ranges under the page's limits, regimes, colours, presets.
     let t: serde_json::Value = serde_json::from_str(&table_json(&Limits::web())).unwrap();
     let row = |k: &str| t["settings"].as_array().unwrap().iter().find(|r| r["key"] == k).unwrap().clone();
-    assert_eq!((row("d")["min"].as_f64(), row("d")["max"].as_f64()), (Some(2.0), Some(200.0)));
+    assert_eq!((row("d")["min"].as_f64(), row("d")["max"].as_f64()), (Some(2.0), Some(450.0)));
     assert_eq!(row("neurons")["max"].as_f64(), Some(Limits::web().max_sgd_neurons as f64));
     assert_eq!(row("eta_nn")["default"], serde_json::json!({"qf": "0.02", "mg": "0.3"}));
     assert_eq!(row("rotate")["control"], false);
@@ -318,7 +318,7 @@ fn errors_go_beside_their_control_and_a_bad_link_still_builds() {
     assert_eq!(settings.len(), SETTINGS.iter().filter(|s| s.control).count());
     assert_eq!(ex.config().d, 30);
     // A refused N/d grid falls back as a whole.
-    let wide = |k: &str| (k == "rho_max").then(|| "50".to_string());
+    let wide = |k: &str| (k == "rho_max").then(|| "1000".to_string());
     let ex = Explorer::from_link(&wide, &Limits::web()).unwrap();
     assert!(ex.link_notes()[0].ends_with("Using the default rho_min = 0.1, rho_max = 3, rho_points = 11 instead."), "{:?}", ex.link_notes());
     assert_eq!(ex.config().rho.len(), 11);

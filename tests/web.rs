@@ -326,6 +326,6 @@ fn sgd_product_kernels_match_the_triple_loop() {
 fn settings_table_reaches_javascript() {
     let t: serde_json::Value = serde_json::from_str(&lazy_training::web::settings_table()).unwrap();
     let d = t["settings"].as_array().unwrap().iter().find(|r| r["key"] == "d").unwrap();
-    assert_eq!((d["min"].as_f64(), d["max"].as_f64()), (Some(2.0), Some(200.0)));
+    assert_eq!((d["min"].as_f64(), d["max"].as_f64()), (Some(2.0), Some(450.0)));
     assert_eq!(t["presets"]["fig2"]["values"]["model"], "mg");
 }

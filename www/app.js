@@ -8,6 +8,7 @@
 // textContent.
 import { loadWasm } from "./wasm.js";
 import { watchSeen, transformScale, topOfOrigin, framed, giveBackFocus, toDeck } from "./lecture.js";
+import { Pool } from "./pool.js";
 import { REGIMES, FIELDS, PRESETS, COLORS, SETTINGS, HIDEABLE, useTable, defaultFor, labelFor, parseHash, toHash, presetState, matchingPreset } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -47,6 +48,8 @@ const ui = {
   hashView: { embed: false, hide: [] }, // the view options the address's hash carries
   frames: 0,           // animation frames run (for the tests)
   refused: false,      // the form holds a value the core refused (its message is shown)
+  pool: null,          // the Web Workers computing the width sweep (www/pool.js), if any
+  sweepStopped: false, // the visitor stopped this sweep (its dots so far stay)
 };
 window.lazyExplorer = ui;
 
@@ -136,6 +139,7 @@ function install(ex, { keepPlaying = false } = {}) {
   ui.explorer = ex;
   ui.state = ex.settings();
   ui.builds += 1;
+  startSweep(ex);
   ex.setTextScale(ui.view.embed ? EMBED_TEXT_SCALE : 1);
   ui.dirty = [true, true, true];
   ui.timings.sweep = null;
@@ -294,6 +298,7 @@ function updateProgress() {
   const ex = ui.explorer;
   if (!ex) return;
   $("sweep-progress").value = ex.sweepProgress();
+  showSweepControls();
   $("sgd-progress").value = ex.sgdProgress();
   document.body.dataset.sweep = ex.sweepDone() ? "done" : "running";
   document.body.dataset.sgd = ex.sgdDone() ? "done" : ui.playing ? "playing" : "paused";
@@ -313,6 +318,9 @@ function wake() {
 // Seen again (or hidden): a transform may have changed meanwhile (a deck rescaled).
 function seenChanged() {
   if (seen()) sizeCanvases();
+  // Unseen, the workers take no new units (those in flight finish); seen, frames resume
+  // and hand them out again.
+  if (ui.pool) ui.pool.paused = !seen();
   wake();
 }
 
@@ -331,12 +339,19 @@ function frame(t) {
       const sweeping = !ex.sweepDone();
       const training = ui.playing && !ex.sgdDone();
       const share = sweeping && training ? slice / 2 : slice;
-      if (sweeping) {
-        ex.advanceSweep(share);
-        ui.dirty[0] = true;
-        changed = true;
-        if (ex.sweepDone()) ui.timings.sweep = performance.now();
+      if (sweeping && !ui.sweepStopped) {
+        if (pooled()) {
+          ui.pool.advance();
+        } else {
+          ex.advanceSweep(share);
+          ui.dirty[0] = true;
+          changed = true;
+        }
       }
+      // Values the workers sent since the last frame (the last may come after the
+      // frame that saw the sweep still running).
+      if (pooled() && ui.pool.fresh) { ui.pool.fresh = false; ui.dirty[0] = true; changed = true; }
+      if (ex.sweepDone() && ui.timings.sweep === null) ui.timings.sweep = performance.now();
       if (training) {
         ex.advanceSgdPaced(share, dt); // at the pace of the settings (full speed by default)
         ui.dirty[1] = ui.dirty[2] = true;
@@ -359,6 +374,53 @@ function frame(t) {
   wake();
   // Stopped (idle or unseen): the next frame's distance from this one is no redraw cost.
   if (!frameId) redrewAt = 0;
+}
+
+// ---- the width sweep on the worker pool ------------------------------------------
+// www/pool.js computes the sweep's units in Web Workers (one wasm instance each) and
+// hands the values to the Explorer; without workers the loop above computes them.
+const pooled = () => ui.pool !== null && ui.pool.ok;
+
+function makePool(build) {
+  const asked = new URLSearchParams(location.search).get("workers");
+  if (asked === "0" || typeof Worker !== "function") return null;
+  const size = asked && /^[1-8]$/.test(asked) ? Number(asked) : undefined;
+  return new Pool({
+    build,
+    size,
+    onProgress: () => {
+      ui.pool.fresh = true;
+      wake(); // the frame loop may be idle while only the workers compute
+      if (ui.timings.sweep === null && ui.explorer && ui.explorer.sweepDone()) ui.timings.sweep = performance.now();
+    },
+    onError: (e) => { showError(e); ui.dirty[0] = true; },
+    // No worker could start (an engine without module workers): compute here instead.
+    onFallback: () => { if (ui.explorer) rebuild(ui.state, { keepPlaying: ui.playing }); },
+  });
+}
+
+function startSweep(ex) {
+  ui.sweepStopped = false;
+  if (pooled()) ui.pool.start(ex, ui.state);
+  // How many workers compute the sweep (0: the main thread), for tests and the curious.
+  document.body.dataset.workers = pooled() ? String(ui.pool.workers.length) : "0";
+  showSweepControls();
+}
+
+function stopSweep() {
+  ui.sweepStopped = true;
+  if (ui.pool) ui.pool.cancel();
+  showSweepControls();
+  setStatus(ui.explorer ? ui.explorer.describe() + " (width sweep stopped)" : "");
+}
+
+// "about 2 min left" beside the sweep's progress, and its Stop button while it runs.
+function showSweepControls() {
+  const ex = ui.explorer;
+  const running = !!ex && !ex.sweepDone() && !ui.sweepStopped;
+  const left = running && pooled() ? ui.pool.timeLeft() : null;
+  $("sweep-left").textContent = left === null ? "" : left >= 90 ? `about ${Math.round(left / 60)} min left` : `about ${Math.max(1, Math.round(left))} s left`;
+  $("sweep-stop").hidden = !running;
 }
 
 function setPlaying(on) {
@@ -548,6 +610,7 @@ async function main() {
   const wasm = globalThis.lazyTrainingInline ? await globalThis.lazyTrainingInline() : await loadWasm();
   Wasm = wasm.module;
   Explorer = wasm.module.Explorer;
+  ui.pool = makePool(wasm.build);
   useTable(JSON.parse(wasm.module.settingsTable()));
   INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
   renderPresets();
@@ -574,6 +637,7 @@ async function main() {
   $("play").addEventListener("click", (ev) => { togglePlay(); if (ui.view.embed && ev.detail > 0) giveBackFocus(); });
   $("step").addEventListener("click", stepOnce);
   $("reset").addEventListener("click", resetRun);
+  $("sweep-stop").addEventListener("click", stopSweep);
   for (const b of document.querySelectorAll("[data-preset]")) b.addEventListener("click", () => applyPreset(b.dataset.preset));
   for (const fig of document.querySelectorAll("figure[data-panel]")) {
     const panel = Number(fig.dataset.panel);

@@ -1,5 +1,5 @@
 // The URL state of the page. Every user-settable property is a row of the settings
-// table in Rust (src/explorer/settings_table.rs: key, label, default per model, range,
+// table in Rust (src/settings/table.rs: key, label, default per model, range,
 // help), which the wasm module hands over as JSON (`settingsTable()`); `useTable` reads
 // it once, before anything else here runs, so nothing below repeats a name, a default,
 // a regime, a colour or a preset. The hash is versioned (`v=1`) and read tolerantly:

@@ -21,6 +21,7 @@ pub mod pace;
 pub mod page;
 pub mod panels;
 pub mod runs;
+pub mod units;
 
 use crate::error::Error;
 use crate::experiment::{log_grid, Sweep, Theory, BAYES_SAMPLES};

@@ -118,7 +118,7 @@ pub struct Preset {
 }
 
 /// The page's presets (the command line's `figure --preset` reads fig1 and fig2's model).
-pub const PRESETS: [Preset; 4] = [
+pub const PRESETS: [Preset; 6] = [
     Preset { name: "fig1", label: "Figure 1 (qf)", title: "The paper's Figure 1: quadratic target, B with an i.i.d. Exp(1) spectrum (tau = 1/2)", values: &[("model", "qf"), ("spectrum", "exp")] },
     Preset { name: "fig2", label: "Figure 2 (mg)", title: "The paper's Figure 2: mixture of Gaussians, Delta with entries from {2, 1.5, 1}/sqrt(d)", values: &[("model", "mg"), ("spectrum", "paper")] },
     Preset {
@@ -132,6 +132,21 @@ pub const PRESETS: [Preset; 4] = [
         label: "Flat B: NT at its worst",
         title: "B = I, so tau(B) = 1: NT's risk is (1 - N/d) for N < d, RF gains nothing from optimal features, and no direction matters more than another",
         values: &[("model", "qf"), ("spectrum", "flat")],
+    },
+    // The paper's scale for the width sweep: d = 450, N from 45 to 4500, 10 draws of W,
+    // computed by the page's worker pool (a few minutes on two cores; README, "Paper
+    // scale in the browser"). The SGD runs keep the page's defaults (press Play).
+    Preset {
+        name: "fig1_paper",
+        label: "Figure 1 (paper scale)",
+        title: "Figure 1 at the paper's scale: d = 450, N/d from 0.1 to 10 (N = 45 to 4500), 10 draws of W; minutes of computing in this page's background workers",
+        values: &[("model", "qf"), ("spectrum", "exp"), ("d", "450"), ("rho_min", "0.1"), ("rho_max", "10"), ("rho_points", "11"), ("draws", "10")],
+    },
+    Preset {
+        name: "fig2_paper",
+        label: "Figure 2 (paper scale)",
+        title: "Figure 2 at the paper's scale: d = 450, N/d from 0.1 to 10 (N = 45 to 4500), 10 draws of W; minutes of computing in this page's background workers",
+        values: &[("model", "mg"), ("spectrum", "paper"), ("d", "450"), ("rho_min", "0.1"), ("rho_max", "10"), ("rho_points", "11"), ("draws", "10")],
     },
 ];
 

@@ -7,7 +7,7 @@ pub type Pairs = &'static [(&'static str, &'static str)];
 
 /// (settings, field at fault, phrase of the message).
 pub const BAD_SETTINGS: &[(Pairs, &str, &str)] = &[
-    (&[("d", "1000")], "d", "the dimension d must be between 2 and 200"),
+    (&[("d", "1000")], "d", "the dimension d must be between 2 and 450"),
     (&[("d", "thirty")], "d", "whole number"),
     (&[("model", "cnn")], "model", "unknown model"),
     (&[("spectrum", "file:/etc/passwd")], "spectrum", "cannot read files"),
@@ -16,7 +16,7 @@ pub const BAD_SETTINGS: &[(Pairs, &str, &str)] = &[
     (&[("regimes", "bayes")], "regimes", "not a curve of the qf model"),
     (&[("rho_min", "-1")], "rho_min", "positive"),
     (&[("rho_min", "2"), ("rho_max", "1")], "rho_max", "must exceed"),
-    (&[("rho_max", "50")], "rho", "neurons"),
+    (&[("d", "50"), ("rho_max", "100")], "rho", "neurons"),
     (&[("rho_points", "0")], "rho_points", "between 1 and"),
     (&[("draws", "0")], "draws", "draws"),
     (&[("neurons", "100000")], "neurons", "number of neurons N"),
@@ -28,7 +28,7 @@ pub const BAD_SETTINGS: &[(Pairs, &str, &str)] = &[
     (&[("seed", "-3")], "seed", "whole number"),
     (&[("seed", "9007199254740993")], "seed", "between 0 and 9007199254740991, got 9007199254740993"),
     (&[("model", "mg"), ("d", "3")], "spectrum", "|delta_i| < 1"),
-    (&[("d", "200"), ("rho_max", "5"), ("draws", "50")], "rho", "beyond the cap"),
+    (&[("d", "450"), ("rho_max", "10"), ("draws", "50")], "rho", "beyond the cap"),
     (&[("d", "200"), ("neurons", "400"), ("batch", "2000"), ("steps", "10000000")], "steps", "beyond the cap"),
 ];
 

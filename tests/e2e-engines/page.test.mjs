@@ -55,10 +55,13 @@ for (const name of chosen) {
       const status = await b.text("#status");
       assert.ok(!/could not start|Not applied/.test(status), `status: ${status}`);
       assert.equal(Number(await b.prop("#sweep-progress", "value")), 1);
+      // The sweep ran in the page's Web Workers (www/pool.js), not on its main thread.
+      const workers = Number(await b.attr("body", "data-workers"));
+      assert.ok(workers >= 1, `the sweep's workers: ${workers}`);
       const summary = await b.attr("#plot-width", "aria-label");
       assert.match(summary, /\(100% computed\)/, summary);
       assert.doesNotMatch(summary, /not yet computed|NaN/, summary);
-      console.log(`# ${b.name} (${b.version}): wasm build ${build}`);
+      console.log(`# ${b.name} (${b.version}): wasm build ${build}, ${workers} workers`);
       fs.mkdirSync(OUT, { recursive: true });
       await b.shot("article.explain", path.join(OUT, `explain-${name}.png`));
       // The formulas' norm bars and angle brackets are drawn: "||B||" in tau is wider

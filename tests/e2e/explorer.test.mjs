@@ -110,7 +110,7 @@ test("a bad value shows an error next to its control; the page keeps working", a
   await d.dispatchEvent("change");
   const err = page.locator("#err-d");
   await err.waitFor({ state: "visible", timeout: 5000 });
-  assert.match(await err.textContent(), /dimension d must be between 2 and 200/);
+  assert.match(await err.textContent(), /dimension d must be between 2 and 450/);
   assert.equal(await d.getAttribute("aria-invalid"), "true");
   // The last good plot stays.
   assert.equal((await inkOf(page, "plot-width")).hash, left0.hash);

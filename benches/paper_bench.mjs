@@ -1,0 +1,73 @@
+// `make bench`'s paper-scale figures in headless Chromium (benches/run.py reads the
+// last line): the page itself, loaded with the preset "Figure 1 (paper scale)" (d = 450,
+// N/d 0.1..10 at 11 points, 10 draws) or any link, computing the width sweep on its
+// worker pool. Reports the wall time to every dot, the longest main-thread task
+// meanwhile (PerformanceObserver "longtask", and the longest gap between animation
+// frames), and the renderer's peak memory (VmHWM of the page's process: the page and
+// its workers). Then the pool's speed-up: the same link at fewer draws with one worker
+// and with two. Prints one JSON line.
+// Env: PAPER_LINK (default the Figure 1 preset's link), PAPER_DRAWS (10),
+//      SPEEDUP_DRAWS (2), PAPER_SKIP_SPEEDUP=1, PAPER_TIMEOUT_S (900).
+import fs from "node:fs";
+import { start, open } from "../tests/e2e/harness.mjs";
+
+const LINK = process.env.PAPER_LINK || "#v=1&model=qf&spectrum=exp&d=450&rho_min=0.1&rho_max=10&rho_points=11";
+const DRAWS = process.env.PAPER_DRAWS || "10";
+const SPEEDUP_DRAWS = process.env.SPEEDUP_DRAWS || "2";
+const TIMEOUT = 1000 * Number(process.env.PAPER_TIMEOUT_S || 900);
+
+// Before the page's scripts: record long tasks and the longest gap between frames.
+const INIT = () => {
+  window.benchLong = { max: 0, count: 0, gap: 0 };
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.benchLong.count++; window.benchLong.max = Math.max(window.benchLong.max, e.duration); } }).observe({ type: "longtask", buffered: true });
+  let last = 0;
+  const tick = (t) => { if (last && window.benchArmed) window.benchLong.gap = Math.max(window.benchLong.gap, t - last); last = t; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+};
+
+// Renderer processes' peak resident memory (kB) by pid, for chromium children.
+function peaks() {
+  const out = {};
+  for (const p of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8");
+      if (!cmd.includes("--type=renderer")) continue;
+      const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"));
+      if (m) out[p] = Number(m[1]);
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+async function run(env, workers, draws) {
+  const before = peaks();
+  const { page, context } = await open(env, `${env.base}?workers=${workers}${LINK}&draws=${draws}`, { width: 1280, height: 900 }, 1, INIT);
+  await page.waitForFunction(() => window.lazyExplorer && window.lazyExplorer.explorer && window.lazyExplorer.pool, null, { timeout: 30000 });
+  // The long-task record starts once the Explorer is built (its theory lines are the
+  // page's start-up, measured by the page's own timings).
+  const startup = await page.evaluate(() => { const l = window.benchLong; const s = { max: l.max, count: l.count }; l.max = 0; l.count = 0; window.benchArmed = true; return s; });
+  await page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout: TIMEOUT, polling: 1000 });
+  const r = await page.evaluate(() => ({ stats: window.lazyExplorer.pool.stats(), long: window.benchLong, units: window.lazyExplorer.explorer.sweepUnitsTotal() }));
+  const after = peaks();
+  const fresh = Object.keys(after).filter((p) => !(p in before));
+  const peakMb = Math.max(0, ...fresh.map((p) => after[p])) / 1024;
+  await context.close();
+  return { workers, draws: Number(draws), units: r.units, wall_s: r.stats.wallMs / 1000, busy_s: r.stats.busyMs / 1000, longest_task_ms: r.long.max, long_tasks: r.long.count, longest_frame_gap_ms: r.long.gap, startup_longest_task_ms: startup.max, renderer_peak_mb: peakMb };
+}
+
+const env = await start();
+try {
+  const out = { link: LINK };
+  out.full = await run(env, 2, DRAWS);
+  console.error(`[paper] ${out.full.draws} draws, 2 workers: ${out.full.wall_s.toFixed(1)} s to every dot (${out.full.units} units, ${out.full.busy_s.toFixed(0)} s of worker time); longest main-thread task ${out.full.longest_task_ms.toFixed(0)} ms (${out.full.long_tasks} over 50 ms), longest frame gap ${out.full.longest_frame_gap_ms.toFixed(0)} ms; renderer peak ${out.full.renderer_peak_mb.toFixed(0)} MB`);
+  if (!process.env.PAPER_SKIP_SPEEDUP) {
+    const one = await run(env, 1, SPEEDUP_DRAWS);
+    const two = await run(env, 2, SPEEDUP_DRAWS);
+    out.speedup = { draws: Number(SPEEDUP_DRAWS), one_s: one.wall_s, two_s: two.wall_s, ratio: one.wall_s / two.wall_s };
+    console.error(`[paper] speed-up at ${SPEEDUP_DRAWS} draws: 1 worker ${one.wall_s.toFixed(1)} s, 2 workers ${two.wall_s.toFixed(1)} s: ${out.speedup.ratio.toFixed(2)}x`);
+  }
+  console.log(JSON.stringify(out));
+} finally {
+  await env.stop();
+}

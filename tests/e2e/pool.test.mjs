@@ -1,0 +1,163 @@
+// The worker pool (www/pool.js, www/worker.js) in the page, under its
+// Content-Security-Policy: the same numbers as one thread for the same seed, cancel
+// stops every worker, a failing worker reports by field and a crashing one is
+// replaced without changing the numbers. Run: node --test tests/e2e/pool.test.mjs
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { start, open, sweepDone } from "./harness.mjs";
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+// In the page: a pool of `size` workers computes the sweep of `settings` (over the
+// page's defaults); returns every curve's means and spreads, and the pool's stats.
+// `pool[during](0)` (a test hook) runs once, after the first unit is in.
+const POOLED = async ({ settings, size, during }) => {
+  const { Pool } = await import(location.origin + "/www/pool.js");
+  const ui = window.lazyExplorer;
+  const Ex = ui.explorer.constructor;
+  const s = { ...ui.state, ...settings };
+  const errors = [];
+  const pool = new Pool({ build: document.body.dataset.wasm, size, onError: (e) => errors.push({ message: e.message, field: e.field }) });
+  window.testPool = pool;
+  const ex = new Ex(s);
+  pool.start(ex, s);
+  let hook = during ? (p) => p[during](0) : null;
+  const t0 = performance.now();
+  while (!ex.sweepDone() && errors.length === 0 && performance.now() - t0 < 60000) {
+    pool.advance();
+    if (hook && ex.sweepUnits() > 0) { hook(pool); hook = null; }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const curves = s.regimes.split(",").filter((c) => c !== "bayes");
+  const out = { done: ex.sweepDone(), errors, stats: pool.stats(), means: {}, json: ex.exportJson() };
+  for (const c of curves) out.means[c] = Array.from(ex.sweepMeans(c));
+  pool.cancel();
+  ex.free();
+  return out;
+};
+
+const SINGLE = ({ settings }) => {
+  const ui = window.lazyExplorer;
+  const Ex = ui.explorer.constructor;
+  const s = { ...ui.state, ...settings };
+  const ex = new Ex(s);
+  while (!ex.sweepDone()) ex.advanceSweepUnits(8);
+  const out = { means: {}, json: ex.exportJson() };
+  for (const c of s.regimes.split(",").filter((c) => c !== "bayes")) out.means[c] = Array.from(ex.sweepMeans(c));
+  ex.free();
+  return out;
+};
+
+const width = (json) => JSON.stringify(JSON.parse(json).width);
+
+test("two workers give the numbers one thread gives, bit for bit (qf and mg)", async () => {
+  const { page, context, problems } = await open(env);
+  await sweepDone(page);
+  for (const settings of [{ d: "40", draws: "3", activation: "relu" }, { model: "mg", d: "30", draws: "2", spectrum: "paper", regimes: "rf,nt,nn,bayes", eta_nn: "0.3" }]) {
+    const one = await page.evaluate(SINGLE, { settings });
+    const two = await page.evaluate(POOLED, { settings, size: 2 });
+    assert.ok(two.done, "the pool finished");
+    assert.deepEqual(two.errors, []);
+    assert.equal(two.stats.size, 2);
+    assert.deepEqual(two.means, one.means, "means per N/d");
+    assert.equal(width(two.json), width(one.json), "the width panel's export (means, spreads, counts)");
+    for (const v of Object.values(two.means).flat()) assert.ok(Number.isFinite(v));
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a crashing worker is replaced and the numbers do not change", async () => {
+  const { page, context } = await open(env);
+  await sweepDone(page);
+  const settings = { d: "40", draws: "4" };
+  const one = await page.evaluate(SINGLE, { settings });
+  const two = await page.evaluate(POOLED, { settings, size: 2, during: "forceCrash" });
+  assert.ok(two.done, "the pool finished after the crash");
+  assert.deepEqual(two.errors, []);
+  assert.equal(two.stats.replaced, 1, "one worker was replaced");
+  assert.deepEqual(two.means, one.means);
+  await context.close();
+});
+
+test("a worker's core error reports by field, and the page keeps working", async () => {
+  const { page, context } = await open(env);
+  await sweepDone(page);
+  const r = await page.evaluate(POOLED, { settings: { d: "40", draws: "4" }, size: 2, during: "forceError" });
+  assert.equal(r.done, false);
+  assert.equal(r.errors.length, 1, JSON.stringify(r.errors));
+  assert.equal(r.errors[0].field, "unit");
+  assert.match(r.errors[0].message, /unit 4294967295 is not among the sweep's \d+ units/);
+  // A new computation on the same page, by a new pool, completes with the page's numbers.
+  const settings = { d: "30", draws: "2" };
+  const one = await page.evaluate(SINGLE, { settings });
+  const again = await page.evaluate(POOLED, { settings, size: 2 });
+  assert.ok(again.done);
+  assert.deepEqual(again.means, one.means);
+  await context.close();
+});
+
+// CPU ticks used so far by each of the browser's worker threads (Chromium names them
+// "DedicatedWorker"), by thread id; `used(a, b)` is the CPU seconds from snapshot a to
+// b (a thread that ended meanwhile adds nothing).
+function workerTicks() {
+  const ticks = new Map();
+  for (const p of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    let tasks;
+    try { tasks = fs.readdirSync(`/proc/${p}/task`); } catch { continue; }
+    for (const t of tasks) {
+      try {
+        if (!fs.readFileSync(`/proc/${p}/task/${t}/comm`, "utf8").startsWith("DedicatedWorker")) continue;
+        const s = fs.readFileSync(`/proc/${p}/task/${t}/stat`, "utf8");
+        const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+        ticks.set(t, Number(f[11]) + Number(f[12]));
+      } catch { /* the thread ended */ }
+    }
+  }
+  return ticks;
+}
+const used = (a, b) => [...b].reduce((sum, [t, v]) => sum + Math.max(0, v - (a.get(t) || 0)), 0) / 100;
+
+test("cancel stops every worker within 100 ms", async () => {
+  const { page, context } = await open(env);
+  await sweepDone(page);
+    // Units of about a second each (N up to 1000 at d = 200): both workers busy.
+  await page.evaluate(async () => {
+    const { Pool } = await import(location.origin + "/www/pool.js");
+    const ui = window.lazyExplorer;
+    const s = { ...ui.state, d: "200", rho_min: "3", rho_max: "5", rho_points: "3", draws: "10", regimes: "rf_iso,rf_opt" };
+    window.big = new ui.explorer.constructor(s);
+    window.testPool = new Pool({ build: document.body.dataset.wasm, size: 2 });
+    window.testPool.start(window.big, s);
+    window.testPool.advance();
+    window.advancing = setInterval(() => window.testPool.advance(), 20);
+  });
+  // Wait until the workers run (the wasm loaded, units handed out), then measure.
+  await page.waitForFunction(() => window.testPool.workers.length === 2 && window.testPool.workers.every((w) => w.ready && w.inflight.size > 0), null, { timeout: 20000 });
+  await page.waitForTimeout(400);
+  const c0 = workerTicks();
+  await page.waitForTimeout(500);
+  const busy = used(c0, workerTicks()) / 0.5;
+  const cancelled = await page.evaluate(() => {
+    const t0 = performance.now();
+    window.testPool.cancel();
+    return { ms: performance.now() - t0, workers: window.testPool.workers.length, busy: window.testPool.busy };
+  });
+  await page.waitForTimeout(100);
+  const c1 = workerTicks();
+  await page.waitForTimeout(500);
+  const after = used(c1, workerTicks()) / 0.5;
+  console.log(`# worker threads' cores while computing ${busy.toFixed(2)}, from 100 to 600 ms after cancel ${after.toFixed(2)}; cancel() took ${cancelled.ms.toFixed(1)} ms`);
+  assert.equal(cancelled.workers, 0);
+  assert.equal(cancelled.busy, false);
+  assert.ok(busy > 0.5, `two computing workers should keep more than half a core busy (shared machine), saw ${busy.toFixed(2)}`);
+  assert.ok(after < 0.05, `from 100 ms after cancel the workers still used ${after.toFixed(2)} cores`);
+  const units = await page.evaluate(() => { clearInterval(window.advancing); return window.big.sweepUnits(); });
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.big.sweepUnits()), units, "no unit came in after cancel");
+  await context.close();
+});

@@ -1,0 +1,209 @@
+// A pool of Web Workers (www/worker.js), each with its own instance of the page's wasm
+// build, computing the width sweep's units while the main thread only hands them out,
+// takes the values back and draws. The Explorer on the main thread decides which
+// units come next and records values in any order (src/explorer/units.rs): the same
+// seed gives the same numbers with any number of workers.
+//
+// The page's interface is small:
+//   const pool = new Pool({ build, size, onError, onProgress });
+//   pool.start(explorer, settings)  a new computation (the old one's results are dropped)
+//   pool.advance()                  hand out units to idle workers (call once per frame)
+//   pool.cancel()                   stop every worker now (they are terminated)
+//   pool.paused = true              hand out no more units (the page is unseen); the
+//                                   units in flight finish, advance() resumes
+//   pool.busy, pool.ok, pool.timeLeft(), pool.stats()
+// A worker whose unit fails with a core error reports it by field (onError, as the
+// Explorer's own errors) and the sweep stops; a worker that crashes (a trap, an
+// uncaught exception) is replaced and its units go to the next worker, once; a second
+// crash on the same unit is reported. Without workers (no Worker, a blocked script,
+// a worker that fails before it is ready) `ok` turns false, `onFallback` is called and
+// the page computes on its main thread.
+
+const MAX_WORKERS = 8;
+// Units in flight per worker: the next one waits in the worker's queue, so a worker
+// never idles for a round trip between units.
+const DEPTH = 2;
+
+export function defaultSize() {
+  const n = (typeof navigator !== "undefined" && navigator.hardwareConcurrency) || 2;
+  return Math.max(1, Math.min(MAX_WORKERS, n));
+}
+
+export class Pool {
+  constructor({ build = "simd128", size = defaultSize(), onError = () => {}, onProgress = () => {}, onFallback = () => {}, url = new URL("./worker.js", import.meta.url) } = {}) {
+    this.build = build;
+    this.size = Math.max(1, Math.min(MAX_WORKERS, size | 0));
+    this.onError = onError;
+    this.onProgress = onProgress;
+    this.onFallback = onFallback;
+    this.fresh = false;       // values came in since the page last looked (the page resets it)
+    this.paused = false;      // no new units while the page cannot be seen
+    this.url = url;
+    this.workers = [];
+    this.gen = 0;
+    this.ex = null;
+    this.settings = null;
+    this.requeue = [];        // units of a crashed worker, sent before new ones
+    this.crashed = new Set(); // units that crashed a worker once
+    this.failed = false;      // the current computation stopped on an error
+    this.ok = typeof Worker === "function";
+    this.started = 0;
+    this.finished = null;
+    this.unitsIn = 0;
+    this.busyMs = 0;
+    this.replaced = 0;        // workers replaced after a crash
+  }
+
+  get busy() {
+    return this.workers.some((w) => w.inflight.size > 0) || this.requeue.length > 0;
+  }
+
+  spawn() {
+    let w;
+    try {
+      w = new Worker(this.url, { type: "module" });
+    } catch (e) {
+      this.ok = false;
+      return null;
+    }
+    const slot = { w, ready: false, inflight: new Set(), gen: -1 };
+    w.onmessage = (ev) => this.receive(slot, ev.data);
+    w.onerror = (ev) => { ev.preventDefault(); this.crash(slot, ev.message || "the worker stopped"); };
+    w.onmessageerror = () => this.crash(slot, "a message from the worker could not be read");
+    w.postMessage({ type: "init", build: this.build });
+    if (this.settings) { w.postMessage({ type: "config", gen: this.gen, settings: this.settings }); slot.gen = this.gen; }
+    return slot;
+  }
+
+  /** A new computation: `ex` (the page's Explorer) hands out the units, `settings`
+   *  (the object it was built from) builds each worker's copy. */
+  start(ex, settings) {
+    this.gen += 1;
+    this.ex = ex;
+    this.settings = { ...settings };
+    this.requeue = [];
+    this.crashed = new Set();
+    this.failed = false;
+    this.started = performance.now();
+    this.finished = null;
+    this.unitsIn = 0;
+    this.busyMs = 0;
+    // A worker still busy with the old computation is replaced (a unit at d = 450
+    // takes seconds); an idle one gets the new settings.
+    this.workers = this.workers.filter((s) => {
+      if (s.inflight.size > 0) { s.w.terminate(); return false; }
+      s.gen = this.gen;
+      s.w.postMessage({ type: "config", gen: this.gen, settings: this.settings });
+      return true;
+    });
+    while (this.ok && this.workers.length < this.size) {
+      const s = this.spawn();
+      if (!s) break;
+      this.workers.push(s);
+    }
+  }
+
+  /** Stop every worker now; the current computation's later results are dropped. */
+  cancel() {
+    this.gen += 1;
+    for (const s of this.workers) s.w.terminate();
+    this.workers = [];
+    this.requeue = [];
+    this.ex = null;
+    this.settings = null;
+  }
+
+  /** Give each idle worker units, up to DEPTH in flight. Returns true while busy. */
+  advance() {
+    const ex = this.ex;
+    if (!ex || this.failed) return false;
+    if (this.paused) return this.busy;
+    for (const s of this.workers) {
+      while (s.ready && s.inflight.size < DEPTH) {
+        const unit = this.requeue.length ? this.requeue.shift() : ex.takeSweepUnits(1)[0];
+        if (unit === undefined) break;
+        s.inflight.add(unit);
+        s.w.postMessage({ type: "unit", gen: this.gen, unit });
+      }
+    }
+    return this.busy;
+  }
+
+  receive(slot, m) {
+    if (m.type === "ready") { slot.ready = true; this.advance(); return; }
+    if (m.gen !== this.gen || !this.ex) return; // an old computation's
+    if (m.unit !== undefined && m.unit !== null) slot.inflight.delete(m.unit);
+    if (m.type === "unit") {
+      this.busyMs += m.ms;
+      try {
+        this.ex.putSweepUnit(m.unit, m.value);
+        this.unitsIn += 1;
+      } catch (e) {
+        this.fail(e);
+        return;
+      }
+      if (this.ex.sweepDone()) this.finished = performance.now();
+      this.onProgress();
+      this.advance();
+    } else if (m.type === "error") {
+      this.fail(Object.assign(new Error(m.message), { field: m.field }));
+    } else if (m.type === "crash") {
+      this.crash(slot, m.message, m.unit);
+    }
+  }
+
+  fail(e) {
+    if (this.failed) return;
+    this.failed = true;
+    for (const s of this.workers) s.inflight.clear();
+    this.requeue = [];
+    this.onError(e);
+  }
+
+  // Replace a crashed worker; its units go to the others (a unit that crashes a
+  // worker twice is reported).
+  crash(slot, message, unit) {
+    slot.w.terminate();
+    if (!slot.ready) {
+      // The worker never started (no module workers, a blocked script): no pool.
+      this.cancel();
+      this.ok = false;
+      this.onFallback(message);
+      return;
+    }
+    const i = this.workers.indexOf(slot);
+    if (i < 0) return;
+    this.workers.splice(i, 1);
+    const units = [...slot.inflight];
+    if (unit !== undefined && unit !== null && !units.includes(unit)) units.push(unit);
+    if (!this.ex || this.failed) return;
+    const again = units.find((u) => this.crashed.has(u));
+    if (again !== undefined) {
+      this.fail(Object.assign(new Error(`a worker failed twice on sweep unit ${again}: ${message}`), { field: null }));
+      return;
+    }
+    for (const u of units) this.crashed.add(u);
+    this.replaced += 1;
+    this.requeue.push(...units);
+    const s = this.spawn();
+    if (s) this.workers.push(s);
+    this.advance();
+  }
+
+  /** Seconds left, from the cost-weighted progress so far (null before any). */
+  timeLeft() {
+    if (!this.ex) return null;
+    const p = this.ex.sweepProgress();
+    if (!(p > 0) || p >= 1) return p >= 1 ? 0 : null;
+    const elapsed = (performance.now() - this.started) / 1000;
+    return elapsed * (1 - p) / p;
+  }
+
+  stats() {
+    return { workers: this.workers.length, size: this.size, units: this.unitsIn, busyMs: this.busyMs, wallMs: (this.finished ?? performance.now()) - this.started, replaced: this.replaced };
+  }
+
+  // Tests: make one worker's next unit fail with a core error, or crash it.
+  forceError(i = 0) { const s = this.workers[i]; if (s) s.w.postMessage({ type: "fail" }); }
+  forceCrash(i = 0) { const s = this.workers[i]; if (s) s.w.postMessage({ type: "crash" }); }
+}
