@@ -383,7 +383,9 @@ const pooled = () => ui.pool !== null && ui.pool.ok;
 
 function makePool(build) {
   const asked = new URLSearchParams(location.search).get("workers");
-  if (asked === "0" || typeof Worker !== "function") return null;
+  // A page from disk (the single file of `make single`) has no worker script beside it,
+  // and Chromium and WebKit start no workers from file:// anyway: the main thread computes.
+  if (asked === "0" || typeof Worker !== "function" || location.protocol === "file:") return null;
   const size = asked && /^[1-8]$/.test(asked) ? Number(asked) : undefined;
   return new Pool({
     build,
