@@ -96,10 +96,7 @@ impl SweepWorker {
     #[wasm_bindgen(constructor)]
     pub fn new(config: &JsValue) -> Result<SweepWorker, JsValue> {
         install_panic_hook();
-        if !config.is_object() {
-            return Err(js(PageError::new("config: the worker needs an object of settings", Some("config"))));
-        }
-        explorer::units::UnitWorker::from_settings(&|k| field_of(config, k), &Limits::web()).map(SweepWorker).map_err(js)
+        explorer::units::UnitWorker::from_settings(&settings_of(config, "worker")?, &Limits::web()).map(SweepWorker).map_err(js)
     }
     /// The value of sweep unit `unit`; throws an `Error` with `.field` on failure.
     #[wasm_bindgen(js_name = unitValue)]
@@ -144,6 +141,15 @@ impl Explorer {
     }
 }
 
+/// The settings of a JS object by key, or an error naming `config` if it is not one
+/// (`what` builds from it: "explorer", "worker").
+fn settings_of<'a>(config: &'a JsValue, what: &str) -> Result<impl Fn(&str) -> Option<String> + 'a, JsValue> {
+    if !config.is_object() {
+        return Err(js(PageError::new(format!("config: the {what} needs an object of settings"), Some("config"))));
+    }
+    Ok(move |k: &str| field_of(config, k))
+}
+
 /// Everything one view of the explorer shows (see [`explorer::Explorer`]).
 #[wasm_bindgen]
 pub struct Explorer(explorer::Explorer);
@@ -155,10 +161,7 @@ impl Explorer {
     #[wasm_bindgen(constructor)]
     pub fn new(config: &JsValue) -> Result<Explorer, JsValue> {
         install_panic_hook();
-        if !config.is_object() {
-            return Err(js(PageError::new("config: the explorer needs an object of settings", Some("config"))));
-        }
-        explorer::Explorer::from_settings(&|k| field_of(config, k), &Limits::web()).map(Explorer).map_err(js)
+        explorer::Explorer::from_settings(&settings_of(config, "explorer")?, &Limits::web()).map(Explorer).map_err(js)
     }
 
     /// Build from a link's settings: refused values take their defaults, with notes

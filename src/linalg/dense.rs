@@ -55,14 +55,8 @@ fn pack_transposed(w: &[f64], d: usize, n: usize, k0: usize, kb: usize, pk: &mut
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
 fn block(pi: &[f64], pj: &[f64], kb: usize) -> [[f64; 4]; 4] {
+    use super::gemm::wasm::madd;
     use core::arch::wasm32::*;
-    #[inline(always)]
-    fn madd(x: v128, y: v128, acc: v128) -> v128 {
-        #[cfg(target_feature = "relaxed-simd")]
-        return f64x2_relaxed_madd(x, y, acc);
-        #[cfg(not(target_feature = "relaxed-simd"))]
-        return f64x2_add(f64x2_mul(x, y), acc);
-    }
     assert!(pi.len() >= 4 * kb && pj.len() >= 4 * kb);
     let z = f64x2_splat(0.0);
     let mut acc = [[z; 2]; 4];

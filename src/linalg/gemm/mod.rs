@@ -20,7 +20,7 @@
 
 mod portable;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod wasm;
+pub(crate) mod wasm;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 

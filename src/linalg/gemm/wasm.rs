@@ -25,8 +25,10 @@ pub(super) fn simd128(mut g: Gemm<'_>) {
     }
 }
 
+/// `x y + acc`: fused (`relaxed_madd`) in the relaxed build, a multiply and an add
+/// otherwise. Also the dense solver's kernel ([`crate::linalg::dense`]).
 #[inline(always)]
-fn madd(x: v128, y: v128, acc: v128) -> v128 {
+pub(crate) fn madd(x: v128, y: v128, acc: v128) -> v128 {
     #[cfg(target_feature = "relaxed-simd")]
     return f64x2_relaxed_madd(x, y, acc);
     #[cfg(not(target_feature = "relaxed-simd"))]
