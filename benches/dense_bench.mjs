@@ -1,7 +1,9 @@
 // `make bench`'s dense solve in headless Chromium (benches/run.py reads the last line):
 // the Gram matrix W^T W and the Cholesky factor of W^T W + I at N = 1350, d = 450 (the
 // paper's N/d = 3), by the blocked kernels of src/linalg/dense.rs and by nalgebra, in
-// both of the page's wasm builds (www/pkg simd128, www/pkg-relaxed with relaxed SIMD),
+// both of the page's wasm builds (simd128, and relaxed SIMD), as built by
+// `scripts/build-web.sh --bench` (www/pkg-bench, www/pkg-bench-relaxed: the page's builds
+// plus the timeDenseSolve hook, which the page's own packages leave out),
 // in a Web Worker as the page's pool runs them. Prints one JSON line:
 //   {"n":1350,"d":450,"runs":[{"build","backend","gram_gflops","chol_gflops",...}]}
 // Env: DENSE_N (1350), DENSE_D (450), DENSE_REPS (3, best of).
@@ -15,7 +17,7 @@ const env = await start();
 try {
   const { page } = await open(env, env.base + "benches/wasm-bench.html");
   const runs = [];
-  for (const build of ["pkg", "pkg-relaxed"]) {
+  for (const build of ["pkg-bench", "pkg-bench-relaxed"]) {
     for (const backend of ["blocked", "nalgebra"]) {
       const best = await page.evaluate(async ({ build, backend, n, d, reps }) => {
         // A module worker of the page's origin, as www/worker.js loads the build.

@@ -196,6 +196,9 @@ def main():
     # --- paper scale in the browser: dense solve, Figure 1 on the worker pool --------------
     dense, paper, chol = None, None, None
     if have_wasm and os.environ.get("BENCH_SKIP_PAPER") != "1":
+        if os.environ.get("BENCH_SKIP_WEB_BUILD") != "1":
+            log("[bench] building the bench's wasm packages (scripts/build-web.sh --bench: the page's builds + timeDenseSolve)")
+            subprocess.run(["bash", "scripts/build-web.sh", "--bench"], cwd=ROOT, check=True)
         chol = run_json([exe, "chol", "1350", "450"])
         log(f"[bench] native one-thread faer Cholesky N=1350: {chol['faer_seq_gflops']:.1f} GFLOP/s")
         for name, script in (("dense", "benches/dense_bench.mjs"), ("paper", "benches/paper_bench.mjs")):

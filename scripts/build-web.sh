@@ -7,6 +7,9 @@
 #                     never invalidate each other's cache.
 # Nothing else is generated: after this, serving the repository root with any static
 # server shows the explorer.
+# `build-web.sh --bench` builds www/pkg-bench and www/pkg-bench-relaxed instead: the same
+# two builds with the `bench-hooks` feature (timeDenseSolve, for benches/dense_bench.mjs),
+# which the page's builds leave out (it would only add bytes to every visitor's download).
 # wasm-opt is off in Cargo.toml ([package.metadata.wasm-pack...]): wasm-pack would
 # otherwise download binaryen from GitHub (see shared/toolchain.md).
 set -euo pipefail
@@ -14,15 +17,19 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 start=$(date +%s)
 
+FEATURES=()
+SUFFIX=""
+if [ "${1:-}" = "--bench" ]; then FEATURES=(--features bench-hooks); SUFFIX="-bench"; fi
+
 # build OUT_DIR [RUSTFLAGS TARGET_DIR]
 build() {
   local out=$1
-  if [ $# -gt 1 ]; then export RUSTFLAGS=$2 CARGO_TARGET_DIR=$3; else unset RUSTFLAGS CARGO_TARGET_DIR; fi
+  if [ $# -gt 1 ]; then export RUSTFLAGS=$2 CARGO_TARGET_DIR=$3; elif [ -n "$SUFFIX" ]; then unset RUSTFLAGS; export CARGO_TARGET_DIR=target/wasm$SUFFIX; else unset RUSTFLAGS CARGO_TARGET_DIR; fi
   if command -v wasm-pack >/dev/null 2>&1; then
-    wasm-pack --log-level warn build --target web --release --out-dir "$out" --no-typescript --no-pack . -- --no-default-features
+    wasm-pack --log-level warn build --target web --release --out-dir "$out" --no-typescript --no-pack . -- --no-default-features "${FEATURES[@]}"
   else
     # Same result without wasm-pack: cargo + the pinned wasm-bindgen CLI.
-    cargo build --lib --release --target wasm32-unknown-unknown --no-default-features
+    cargo build --lib --release --target wasm32-unknown-unknown --no-default-features "${FEATURES[@]}"
     wasm-bindgen --target web --no-typescript --out-dir "$out" \
       "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/lazy_training.wasm"
   fi
@@ -31,6 +38,6 @@ build() {
   # the gzipped module.
   python3 scripts/strip-wasm-names.py "$out/lazy_training_bg.wasm"
 }
-build www/pkg
-build www/pkg-relaxed "-C target-feature=+simd128,+relaxed-simd" target/wasm-relaxed
-echo "[build-web] www/pkg and www/pkg-relaxed ready in $(( $(date +%s) - start )) s: serve the repository root (make serve)" >&2
+build "www/pkg$SUFFIX"
+build "www/pkg$SUFFIX-relaxed" "-C target-feature=+simd128,+relaxed-simd" "target/wasm$SUFFIX-relaxed"
+echo "[build-web] www/pkg$SUFFIX and www/pkg$SUFFIX-relaxed ready in $(( $(date +%s) - start )) s: serve the repository root (make serve)" >&2

@@ -3,9 +3,13 @@
 //!
 //! * [`Sweep`]: exact finite-d population risks against rho = N/d for chosen curves,
 //!   several draws of W, mean and spread. One unit of work is one (rho, draw, curve);
-//!   units run draw-major, so the whole curve appears first and error bars then
-//!   tighten. Each unit seeds its own generator from (seed, rho index, draw), so a
-//!   point's value does not depend on the order or slicing of the work.
+//!   on one thread units run draw-major, so the whole curve appears first and error
+//!   bars then tighten. A pool of workers takes them in another order
+//!   ([`Sweep::take`]): the cheap units first (the picture at small N at once), then
+//!   the others from the costliest down, so no worker is left with a long unit at
+//!   the end while the others idle. Each unit seeds its own generator from (seed, rho
+//!   index, draw), so a point's value does not depend on the order or slicing of the
+//!   work.
 //! * [`Theory`]: the section-5 curves on any grid of rho.
 //! * SGD runs live in [`crate::sgd::SgdRun`].
 
@@ -70,6 +74,10 @@ fn exact_point_raw(target: &Target, target_matrix: &DMatrix<f64>, act: Activatio
     }
 }
 
+/// A unit that costs at most this share of a sweep's total is cheap: a pool hands
+/// cheap units out first, and queues a second one behind a worker's current unit.
+pub const CHEAP_SHARE: f64 = 1e-3;
+
 /// A width sweep in progress.
 pub struct Sweep {
     params: SweepParams,
@@ -86,8 +94,16 @@ pub struct Sweep {
     cost: Vec<f64>,
     total_cost: f64,
     done_cost: f64,
-    /// The first unit not yet handed out ([`Sweep::take`]).
+    /// The order a pool takes units in ([`Sweep::take`]): the cheap ones (cost at most
+    /// [`CHEAP_SHARE`] of the total) in execution order, then the rest by cost, the
+    /// costliest first.
+    order: Vec<usize>,
+    /// Units handed out (to this thread or a worker).
+    handed: Vec<bool>,
+    /// Where the one-thread order and the pool order resume (every unit before is
+    /// handed out).
     next: usize,
+    next_pool: usize,
     /// Units whose value is in.
     done_units: usize,
     /// values[curve][rho][draw], filled in whatever order units come back (a pool of
@@ -123,6 +139,12 @@ impl Sweep {
             }
         }
         let total_cost = cost.iter().sum::<f64>().max(1.0);
+        let cheap = |i: usize| cost[i] <= CHEAP_SHARE * total_cost;
+        let mut order: Vec<usize> = (0..units.len()).filter(|&i| cheap(i)).collect();
+        let mut rest: Vec<usize> = (0..units.len()).filter(|&i| !cheap(i)).collect();
+        // Costliest first; equal costs in execution order (the sort is stable).
+        rest.sort_by(|&a, &b| cost[b].total_cmp(&cost[a]));
+        order.extend(rest);
         let work = target.rescaled();
         let target_matrix = work.matrix();
         Ok(Sweep {
@@ -136,7 +158,10 @@ impl Sweep {
             cost,
             total_cost,
             done_cost: 0.0,
+            handed: vec![false; order.len()],
+            order,
             next: 0,
+            next_pool: 0,
             done_units: 0,
             failed: None,
         })
@@ -147,23 +172,54 @@ impl Sweep {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
-        for i in self.take(budget) {
+        for _ in 0..budget {
+            while self.next < self.units.len() && self.handed[self.next] {
+                self.next += 1;
+            }
+            let Some(i) = (self.next < self.units.len()).then_some(self.next) else { break };
+            self.handed[i] = true;
             let v = self.unit_value(i);
             self.put(i, v)?;
         }
         Ok(self.progress())
     }
 
-    /// Hand out up to `k` units not handed out yet (their indices, in execution order),
-    /// for [`Sweep::unit_value`] elsewhere (a worker) and [`Sweep::put`] back here.
+    /// Hand out up to `k` units not handed out yet (their indices, in the pool's
+    /// order: cheap units first, then the costliest first), for [`Sweep::unit_value`]
+    /// elsewhere (a worker) and [`Sweep::put`] back here.
     pub fn take(&mut self, k: usize) -> Vec<usize> {
-        if self.failed.is_some() {
-            return Vec::new();
+        let mut out = Vec::new();
+        while out.len() < k {
+            match self.peek() {
+                Some(i) => {
+                    self.handed[i] = true;
+                    out.push(i);
+                }
+                None => break,
+            }
         }
-        let end = (self.next + k).min(self.units.len());
-        let out = (self.next..end).collect();
-        self.next = end;
         out
+    }
+
+    /// The next unit [`Sweep::take`] would hand out.
+    fn peek(&mut self) -> Option<usize> {
+        if self.failed.is_some() {
+            return None;
+        }
+        while self.next_pool < self.order.len() && self.handed[self.order[self.next_pool]] {
+            self.next_pool += 1;
+        }
+        self.order.get(self.next_pool).copied()
+    }
+
+    /// The next unit for a worker that has `in_flight` units not back yet: one for an
+    /// idle worker; a second only if it is cheap (so the worker need not wait a round
+    /// trip between small units, and never holds a long unit in its queue while
+    /// another worker idles); none beyond.
+    pub fn take_for(&mut self, in_flight: usize) -> Option<usize> {
+        let i = self.peek()?;
+        let ok = in_flight == 0 || (in_flight == 1 && self.cost[i] <= CHEAP_SHARE * self.total_cost);
+        ok.then(|| self.take(1)[0])
     }
 
     /// The value of unit `i` (no state changes: any copy of this sweep built from the
@@ -188,7 +244,7 @@ impl Sweep {
             return Err(e.clone());
         }
         let &(ri, draw, ci) = self.units.get(i).ok_or_else(|| Error::invalid("unit", format!("unit {i} is not among the sweep's {} units", self.units.len())))?;
-        if i >= self.next || self.values[ci][ri][draw].is_some() {
+        if !self.handed[i] || self.values[ci][ri][draw].is_some() {
             return Err(Error::invalid("unit", format!("unit {i} was not handed out, or is already in")));
         }
         match v.and_then(|x| finite::check(x, || format!("unit {i}"))) {

@@ -357,7 +357,7 @@ fn chart_of<'a, DB: DrawingBackend + 'a>(
     let font = style.font_px * s;
     let (x0, x1) = (panel.x_range.0.max(1e-12), panel.x_range.1.max(panel.x_range.0 * 1.0001 + 1e-12));
     let (w, _) = area.dim_in_pixel();
-    let title_font = ("sans-serif", font * 1.1).into_font();
+    let title_font = (FontFamily::SansSerif, font * 1.1).into_font();
     // A title too wide for a narrow panel keeps only its part before the colon.
     let fits = |t: &str| (t.chars().count() as f64 * font * 1.1 * 0.55) < w as f64;
     let title = if fits(&panel.title) { panel.title.as_str() } else { panel.title.split(':').next().unwrap_or("") };
@@ -379,7 +379,7 @@ fn legend_labels(panel: &Panel) -> Vec<&str> {
 /// (the backend's text measurement: the browser's on a canvas).
 fn legend_size(panel: &Panel, style: &Style) -> Result<(i32, i32), String> {
     let s = style.scale.max(0.25);
-    let font = ("sans-serif", style.font_px * s * 0.85).into_font();
+    let font = (FontFamily::SansSerif, style.font_px * s * 0.85).into_font();
     let style: TextStyle = font.into();
     let mut text = MultiLineText::<_, &str>::new((0, 0), &style);
     for l in legend_labels(panel) {
@@ -429,7 +429,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     let (y0, y1) = (panel.y_range.0, spot.y_top);
     let (w, _) = area.dim_in_pixel();
     let mut chart = chart_of(area, panel, style, y1)?;
-    let label_font = ("sans-serif", font).into_font();
+    let label_font = (FontFamily::SansSerif, font).into_font();
     chart
         .configure_mesh()
         .x_desc(&panel.x_label)
@@ -492,7 +492,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
             .margin(legend_margin_px(s))
             // plotters places a Coordinate legend relative to the plotting area.
             .position(SeriesLabelPosition::Coordinate(spot.x, spot.y))
-            .label_font(("sans-serif", font * 0.85).into_font())
+            .label_font((FontFamily::SansSerif, font * 0.85).into_font())
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(180, 180, 180))
             .draw()

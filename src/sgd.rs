@@ -98,7 +98,7 @@ impl SgdRun {
                 ModelKind::Mg => nt::nt_risk_mg(&target_matrix, &w)?,
             },
         };
-        let regime = format!("{:?}", params.regime).to_uppercase();
+        let regime = format!("{:?}", params.regime).to_ascii_uppercase();
         let limit = crate::finite::check(crate::finite::clean_risk(limit), || format!("the large-n limit of the {regime} SGD run"))?;
         let a = match (params.regime, target.kind) {
             (SgdRegime::Nn, ModelKind::Qf) => DVector::from_element(n, 1.0),

@@ -111,7 +111,8 @@ impl SweepWorker {
 
 /// `make bench`'s dense solve in the browser ([`crate::linalg::dense::time_solve`]):
 /// JSON `{gram_ms, gram_gflops, chol_ms, chol_gflops, quad_form}`; `backend` is
-/// `"blocked"` or `"nalgebra"`.
+/// `"blocked"` or `"nalgebra"`. Only in the bench's builds (feature `bench-hooks`).
+#[cfg(feature = "bench-hooks")]
 #[wasm_bindgen(js_name = timeDenseSolve)]
 pub fn time_dense_solve(n: u32, d: u32, backend: &str) -> Result<String, JsValue> {
     if !(2..=6000).contains(&n) || !(1..=2000).contains(&d) {
@@ -128,6 +129,11 @@ impl Explorer {
     #[wasm_bindgen(js_name = takeSweepUnits)]
     pub fn take_sweep_units(&mut self, k: u32) -> Vec<u32> {
         self.0.take_sweep_units(k as usize).into_iter().map(|i| i as u32).collect()
+    }
+    /// The next sweep unit for a worker with `in_flight` units out, or `undefined`.
+    #[wasm_bindgen(js_name = takeSweepUnitFor)]
+    pub fn take_sweep_unit_for(&mut self, in_flight: u32) -> Option<u32> {
+        self.0.take_sweep_unit_for(in_flight as usize).map(|i| i as u32)
     }
     /// Record a worker's value of sweep unit `unit`; returns the sweep's progress.
     #[wasm_bindgen(js_name = putSweepUnit)]

@@ -103,3 +103,50 @@ fn bad_returns_are_refused_and_name_the_unit() {
     let bad = [("d", "1")];
     assert_eq!(UnitWorker::from_settings(&getter(&bad), &Limits::web()).err().unwrap().field, Some("d"));
 }
+
+#[test]
+fn a_pool_takes_cheap_units_first_then_the_costliest_and_queues_only_cheap_ones() {
+    use lazy_training::experiment::CHEAP_SHARE;
+    // The paper's N/d range at a small d: unit costs spread over orders of magnitude.
+    let pairs = [("d", "40"), ("rho_min", "0.1"), ("rho_max", "10"), ("rho_points", "11"), ("draws", "3")];
+    let mut page = build(&pairs).unwrap();
+    let n = page.sweep().units_total();
+    let cost: Vec<f64> = (0..n).map(|i| page.sweep_unit_cost(i)).collect();
+    let total: f64 = cost.iter().sum();
+    let order = page.take_sweep_units(n);
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (0..n).collect::<Vec<_>>(), "every unit exactly once");
+    let cheap = order.iter().take_while(|&&i| cost[i] <= CHEAP_SHARE * total).count();
+    assert!(cheap > 0 && cheap < n, "some units are cheap and some are not ({cheap} of {n})");
+    assert!(order[..cheap].windows(2).all(|w| w[0] < w[1]), "cheap units in execution order");
+    assert!(order[cheap..].iter().all(|&i| cost[i] > CHEAP_SHARE * total), "no cheap unit after the costly ones");
+    assert!(order[cheap..].windows(2).all(|w| cost[w[0]] >= cost[w[1]]), "costly units from the costliest down");
+
+    // A second unit in flight only while the next is cheap; never a third.
+    let mut page = build(&pairs).unwrap();
+    assert!(page.take_sweep_unit_for(2).is_none());
+    for _ in 0..cheap {
+        assert!(page.take_sweep_unit_for(1).is_some(), "a cheap unit may wait in a queue");
+    }
+    assert!(page.take_sweep_unit_for(1).is_none(), "a costly unit never waits behind another");
+    let first_costly = page.take_sweep_unit_for(0).unwrap();
+    assert_eq!(first_costly, order[cheap]);
+
+    // The one-thread order is unchanged (draw-major), and mixing the two hands out
+    // every unit once.
+    let mut page = build(&pairs).unwrap();
+    let pooled = page.take_sweep_units(cheap + 2);
+    while !page.sweep().done() {
+        page.advance_sweep_units(7).unwrap();
+        assert!(page.sweep().units_done() + pooled.len() <= n);
+        if page.sweep().units_done() + pooled.len() == n {
+            break;
+        }
+    }
+    let w = UnitWorker::from_settings(&getter(&pairs), &Limits::web()).unwrap();
+    for i in pooled {
+        page.put_sweep_unit(i, w.sweep_unit(i).unwrap()).unwrap();
+    }
+    assert!(page.sweep().done());
+}

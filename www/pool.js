@@ -20,8 +20,8 @@
 // the page computes on its main thread.
 
 const MAX_WORKERS = 8;
-// Units in flight per worker: the next one waits in the worker's queue, so a worker
-// never idles for a round trip between units.
+// Units in flight per worker: a cheap next one waits in the worker's queue, so a worker
+// never idles for a round trip between small units (src/experiment.rs, Sweep::take_for).
 const DEPTH = 2;
 
 export function defaultSize() {
@@ -120,7 +120,8 @@ export class Pool {
     if (this.paused) return this.busy;
     for (const s of this.workers) {
       while (s.ready && s.inflight.size < DEPTH) {
-        const unit = this.requeue.length ? this.requeue.shift() : ex.takeSweepUnits(1)[0];
+        // A second unit waits in a worker's queue only if it is cheap (the core decides).
+        const unit = this.requeue.length ? this.requeue.shift() : ex.takeSweepUnitFor(s.inflight.size);
         if (unit === undefined) break;
         s.inflight.add(unit);
         s.w.postMessage({ type: "unit", gen: this.gen, unit });

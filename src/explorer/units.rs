@@ -21,6 +21,13 @@ impl Explorer {
         self.sweep.take(k)
     }
 
+    /// The next sweep unit for a worker with `in_flight` units not back yet, if it
+    /// should get one ([`crate::experiment::Sweep::take_for`]: a second unit only if
+    /// it is cheap).
+    pub fn take_sweep_unit_for(&mut self, in_flight: usize) -> Option<usize> {
+        self.sweep.take_for(in_flight)
+    }
+
     /// Record the value of sweep unit `i` computed by a worker. Returns the sweep's
     /// progress; an error (a unit not handed out, or a value that is not finite)
     /// stops the sweep and names the unit.
