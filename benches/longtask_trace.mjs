@@ -5,6 +5,8 @@
 // duration in ms), when the SGD runs finished (data-sgd = done) and, with --trace,
 // what each task over 50 ms contained (Chromium tracing: the longest events nested in
 // it on the renderer's main thread: script, wasm compilation, GC, layout, paint).
+// TRACE_LINK=<#link> instead loads that link (e.g. a paper-scale preset's) and watches
+// its width sweep for `secs` seconds from the end of loading, without Play.
 import { start } from "../tests/e2e/harness.mjs";
 
 const args = process.argv.slice(2);
@@ -36,11 +38,13 @@ try {
       new MutationObserver(() => { if (document.body.dataset.sgd === "done" && window.__sgdDoneAt === null) window.__sgdDoneAt = Math.round(performance.now()); })
         .observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ["data-sgd"] });
     });
-    await page.goto(env.base);
-    await page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout: 60000 });
+    const link = process.env.TRACE_LINK;
+    await page.goto(env.base + (link || ""));
+    if (link) await page.waitForFunction(() => document.body.dataset.sweep === "running", null, { timeout: 60000 });
+    else await page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout: 60000 });
     const playAt = await page.evaluate(() => { window.__lt.length = 0; return Math.round(performance.now()); });
     if (trace) await env.browser.startTracing(page, { categories: CATEGORIES });
-    await page.getByRole("button", { name: "Play" }).click();
+    if (!link) await page.getByRole("button", { name: "Play" }).click();
     await page.waitForTimeout(secs * 1000);
     const buf = trace ? await env.browser.stopTracing() : null;
     const r = await page.evaluate(() => ({ lt: window.__lt.slice(), sgdDoneAt: window.__sgdDoneAt, samples: window.lazyExplorer.explorer.sgdSamples() }));

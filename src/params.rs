@@ -267,7 +267,7 @@ impl SweepParams {
 }
 
 /// What SGD trains.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SgdRegime {
     /// Both layers (qf: second layer fixed at 1).

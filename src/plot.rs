@@ -7,6 +7,8 @@
 //! samples, log-x, dashed large-n limits). [`draw_panel`] returns the [`Mapping`] from
 //! data to pixels so the page can turn a mouse position into data coordinates.
 
+pub mod either;
+
 use crate::experiment::{Stat, Theory};
 use crate::model::ModelKind;
 use crate::params::{Curve, SgdRegime};

@@ -73,6 +73,8 @@ pub struct SgdRun {
     rec_risk: Vec<f64>,
     limit: f64,
     failed: Option<Error>,
+    /// Its steps are taken elsewhere ([`SgdRun::mirror`]); it takes none here.
+    mirrored: bool,
 }
 
 impl SgdRun {
@@ -153,6 +155,7 @@ impl SgdRun {
             rec_risk: Vec::new(),
             limit,
             failed: None,
+            mirrored: false,
         };
         run.record()?;
         Ok(run)
@@ -356,6 +359,9 @@ impl SgdRun {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
+        if self.mirrored {
+            return Err(Error::invalid("steps", "this SGD run is computed elsewhere (a worker): it takes no steps here"));
+        }
         let mut left = budget;
         while left > 0 && self.step < self.params.steps {
             self.step_inner();
@@ -370,8 +376,38 @@ impl SgdRun {
         Ok(self.progress())
     }
 
+    /// Take the state of a copy of this run computed elsewhere (a Web Worker, from the
+    /// same parameters, so its records are this run's, bit for bit): its step count,
+    /// its records from index `first` on (`steps`, `risks`; earlier ones are kept), and
+    /// its error. From then on this run takes no steps of its own and its weights stay
+    /// at their last local values. Refused (nothing changed) when the records leave a
+    /// gap, disagree in length, or the step count goes back or past the run's steps.
+    pub fn mirror(&mut self, step: u64, first: usize, steps: &[u64], risks: &[f64], failed: Option<Error>) -> Result<()> {
+        let bad = |m: String| Err(Error::invalid("sgd", format!("a worker's SGD progress does not fit this run: {m}")));
+        if first > self.rec_steps.len() || steps.len() != risks.len() {
+            return bad(format!("records from {first} ({} steps, {} risks) after {} here", steps.len(), risks.len(), self.rec_steps.len()));
+        }
+        if step < self.step || step > self.params.steps || steps.iter().any(|s| *s > step) {
+            return bad(format!("step {step} after step {} of {}", self.step, self.params.steps));
+        }
+        self.mirrored = true;
+        self.step = step;
+        self.rec_steps.truncate(first);
+        self.rec_steps.extend_from_slice(steps);
+        self.rec_risk.truncate(first);
+        self.rec_risk.extend_from_slice(risks);
+        if failed.is_some() {
+            self.failed = failed;
+        }
+        Ok(())
+    }
+
     pub fn progress(&self) -> f64 {
         self.step as f64 / self.params.steps as f64
+    }
+    /// Steps taken so far.
+    pub fn steps_taken(&self) -> u64 {
+        self.step
     }
     pub fn done(&self) -> bool {
         self.step >= self.params.steps || self.failed.is_some()

@@ -12,7 +12,8 @@
 use crate::explorer::{self, PageError};
 use crate::settings::table;
 use crate::params::Limits;
-use plotters::prelude::IntoDrawingArea;
+use crate::plot::either::Either;
+use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -109,6 +110,50 @@ impl SweepWorker {
     }
 }
 
+/// A Web Worker's copy of the SGD runs ([`explorer::training::Trainer`]): built from
+/// the page's settings, advanced while the page plays, its news taken by
+/// [`Explorer::accept_training`].
+#[wasm_bindgen]
+pub struct SgdWorker(explorer::training::Trainer);
+
+#[wasm_bindgen]
+impl SgdWorker {
+    /// Build from the same settings object as [`Explorer::new`]; throws an `Error`
+    /// with `.field` on bad input.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &JsValue) -> Result<SgdWorker, JsValue> {
+        install_panic_hook();
+        explorer::training::Trainer::from_settings(&settings_of(config, "worker")?, &Limits::web()).map(SgdWorker).map_err(js)
+    }
+    /// One slice of Play `dt_ms` after the last, for about `budget_ms`, at the pace;
+    /// returns the slower run's progress (a divergence travels in the news).
+    #[wasm_bindgen(js_name = advancePaced)]
+    pub fn advance_paced(&mut self, budget_ms: f64, dt_ms: f64) -> f64 {
+        self.0.advance_paced(budget_ms, dt_ms, &now_ms)
+    }
+    /// One press of Step.
+    #[wasm_bindgen(js_name = advanceStride)]
+    pub fn advance_stride(&mut self) -> f64 {
+        self.0.advance_stride()
+    }
+    #[wasm_bindgen(js_name = setPace)]
+    pub fn set_pace(&mut self, pace: &str) -> Result<(), JsValue> {
+        self.0.set_pace(pace).map_err(js)
+    }
+    /// Whether Play is paced (not full speed).
+    pub fn paced(&self) -> bool {
+        self.0.pace_rate().is_some()
+    }
+    pub fn done(&self) -> bool {
+        self.0.done()
+    }
+    /// The runs' progress since the last call (a `Float64Array` for
+    /// `Explorer.acceptTraining`), or `undefined` when nothing changed.
+    pub fn news(&mut self) -> Option<Vec<f64>> {
+        self.0.news()
+    }
+}
+
 /// `make bench`'s dense solve in the browser ([`crate::linalg::dense::time_solve`]):
 /// JSON `{gram_ms, gram_gflops, chol_ms, chol_gflops, quad_form}`; `backend` is
 /// `"blocked"` or `"nalgebra"`. Only in the bench's builds (feature `bench-hooks`).
@@ -199,6 +244,12 @@ impl Explorer {
     /// The status line.
     pub fn describe(&self) -> String {
         self.0.describe()
+    }
+    /// Take the news of the SGD runs computed in a worker ([`SgdWorker::news`]); a
+    /// divergence they bring throws once, naming its step size. Returns progress.
+    #[wasm_bindgen(js_name = acceptTraining)]
+    pub fn accept_training(&mut self, news: &[f64]) -> Result<f64, JsValue> {
+        self.0.accept_training(news).map_err(js)
     }
     /// One press of Step.
     #[wasm_bindgen(js_name = advanceSgdStride)]
@@ -326,11 +377,12 @@ impl Explorer {
             return Err(js(PageError::new("the plot area is too small to draw in", None)));
         }
         let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| js(PageError::new("this browser gives no 2D drawing context for the canvas", None)))?;
-        self.0.draw(panel, &backend.into_drawing_area(), scale).map(|_| ()).map_err(js)
+        // One backend type for the canvas and the SVG export (plotters' code once).
+        self.0.draw(panel, &Either::<CanvasBackend, SVGBackend>::Left(backend).into_drawing_area(), scale).map(|_| ()).map_err(js)
     }
     /// The panel as an SVG document of `width` x `height` CSS pixels.
     pub fn svg(&self, panel: u32, width: u32, height: u32) -> Result<String, JsValue> {
-        self.0.svg(panel, width, height).map_err(js)
+        self.0.svg_beside::<CanvasBackend>(panel, width, height).map_err(js)
     }
     /// Data coordinates `[x, y]` under a canvas pixel (backing pixels) of a drawn
     /// panel, or `undefined` outside the plot.

@@ -344,3 +344,22 @@ fn errors_go_beside_their_control_and_a_bad_link_still_builds() {
         assert_eq!(cell_text(&v), s, "{v}");
     }
 }
+
+#[test]
+fn the_either_backend_draws_what_the_backend_it_holds_draws() {
+    use lazy_training::plot::either::Either;
+    let mut ex = build(&[("d", "16"), ("rho_points", "5"), ("draws", "2"), ("steps", "600"), ("record_every", "50")]).unwrap();
+    ex.advance_sweep_units(1000).unwrap();
+    ex.advance_sgd_steps(300).unwrap();
+    for panel in 0..3 {
+        let mut direct = String::new();
+        let mut left = String::new();
+        let mut right = String::new();
+        ex.draw(panel, &SVGBackend::with_string(&mut direct, (640, 420)).into_drawing_area(), 1.0).unwrap();
+        ex.draw(panel, &Either::<SVGBackend, SVGBackend>::Left(SVGBackend::with_string(&mut left, (640, 420))).into_drawing_area(), 1.0).unwrap();
+        ex.draw(panel, &Either::<SVGBackend, SVGBackend>::Right(SVGBackend::with_string(&mut right, (640, 420))).into_drawing_area(), 1.0).unwrap();
+        assert!(direct.starts_with("<svg") && direct.len() > 2000, "panel {panel}: a drawing");
+        assert_eq!(left, direct, "panel {panel}: through Either::Left");
+        assert_eq!(right, direct, "panel {panel}: through Either::Right");
+    }
+}

@@ -9,6 +9,7 @@
 import { loadWasm } from "./wasm.js";
 import { watchSeen, transformScale, topOfOrigin, framed, giveBackFocus, toDeck } from "./lecture.js";
 import { Pool } from "./pool.js";
+import { Training } from "./training.js";
 import { REGIMES, FIELDS, PRESETS, COLORS, SETTINGS, HIDEABLE, useTable, defaultFor, labelFor, parseHash, toHash, presetState, matchingPreset } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -49,6 +50,8 @@ const ui = {
   frames: 0,           // animation frames run (for the tests)
   refused: false,      // the form holds a value the core refused (its message is shown)
   pool: null,          // the Web Workers computing the width sweep (www/pool.js), if any
+  training: null,      // the Web Worker running the SGD runs (www/training.js), if any
+  sgdFresh: false,     // its news came since the last frame
   sweepStopped: false, // the visitor stopped this sweep (its dots so far stay)
 };
 window.lazyExplorer = ui;
@@ -140,6 +143,8 @@ function install(ex, { keepPlaying = false } = {}) {
   ui.state = ex.settings();
   ui.builds += 1;
   startSweep(ex);
+  if (trained()) ui.training.start(ui.state);
+  document.body.dataset.trainer = trained() ? "worker" : "main";
   ex.setTextScale(ui.view.embed ? EMBED_TEXT_SCALE : 1);
   ui.dirty = [true, true, true];
   ui.timings.sweep = null;
@@ -200,6 +205,7 @@ function onChange(ev) {
     if (ui.state && ui.explorer && !ui.refused && s.pace !== ui.state.pace &&
         Object.keys(FIELDS).every((k) => k === "pace" || String(s[k]) === String(ui.state[k]))) {
       try { ui.explorer.setPace(s.pace); } catch (e) { showError(e); return; }
+      if (trained()) ui.training.pace(s.pace);
       ui.state = ui.explorer.settings();
       writeUrl();
       return;
@@ -308,7 +314,7 @@ function updateProgress() {
 // Work to do: the sweep, a playing run, or a panel to redraw.
 function busy() {
   const ex = ui.explorer;
-  return !!ex && (!ex.sweepDone() || (ui.playing && !ex.sgdDone()) || ui.dirty.some(Boolean));
+  return !!ex && (!ex.sweepDone() || (ui.playing && !ex.sgdDone() && !trained()) || ui.dirty.some(Boolean));
 }
 
 function wake() {
@@ -321,6 +327,8 @@ function seenChanged() {
   // Unseen, the workers take no new units (those in flight finish); seen, frames resume
   // and hand them out again.
   if (ui.pool) ui.pool.paused = !seen();
+  // The training worker runs only while the page plays and is seen.
+  if (trained()) ui.training.play(ui.playing && seen());
   wake();
 }
 
@@ -352,11 +360,13 @@ function frame(t) {
       // frame that saw the sweep still running).
       if (pooled() && ui.pool.fresh) { ui.pool.fresh = false; ui.dirty[0] = true; changed = true; }
       if (ex.sweepDone() && ui.timings.sweep === null) ui.timings.sweep = performance.now();
-      if (training) {
+      // The worker's news come by message (onNews); without it, train here.
+      if (training && !trained()) {
         ex.advanceSgdPaced(share, dt); // at the pace of the settings (full speed by default)
         ui.dirty[1] = ui.dirty[2] = true;
         changed = true;
       }
+      if (ui.sgdFresh) { ui.sgdFresh = false; changed = true; }
     } catch (e) {
       showError(e);
       setPlaying(false);
@@ -381,11 +391,14 @@ function frame(t) {
 // hands the values to the Explorer; without workers the loop above computes them.
 const pooled = () => ui.pool !== null && ui.pool.ok;
 
+// ?workers=0 asks for none. A page from disk (the single file of `make single`) has no
+// worker script beside it, and Chromium and WebKit start no workers from file:// anyway:
+// the main thread computes.
+const workersAllowed = () => new URLSearchParams(location.search).get("workers") !== "0" && typeof Worker === "function" && location.protocol !== "file:";
+
 function makePool(build) {
   const asked = new URLSearchParams(location.search).get("workers");
-  // A page from disk (the single file of `make single`) has no worker script beside it,
-  // and Chromium and WebKit start no workers from file:// anyway: the main thread computes.
-  if (asked === "0" || typeof Worker !== "function" || location.protocol === "file:") return null;
+  if (!workersAllowed()) return null;
   const size = asked && /^[1-8]$/.test(asked) ? Number(asked) : undefined;
   return new Pool({
     build,
@@ -397,6 +410,32 @@ function makePool(build) {
     },
     onError: (e) => { showError(e); ui.dirty[0] = true; },
     // No worker could start (an engine without module workers): compute here instead.
+    onFallback: () => { if (ui.explorer) rebuild(ui.state, { keepPlaying: ui.playing }); },
+  });
+}
+
+// ---- the SGD runs in a worker ------------------------------------------------------
+const trained = () => ui.training !== null && ui.training.ok;
+
+function makeTraining(build) {
+  if (!workersAllowed()) return null;
+  return new Training({
+    build,
+    onNews: (news) => {
+      const ex = ui.explorer;
+      if (!ex) return;
+      try {
+        ex.acceptTraining(news);
+      } catch (e) {
+        showError(e); // a divergence names its step size, as on the main thread
+        setPlaying(false);
+      }
+      ui.dirty[1] = ui.dirty[2] = true;
+      ui.sgdFresh = true;
+      wake();
+    },
+    onError: (e) => { showError(e); setPlaying(false); },
+    // The worker failed: train on the main thread, from the start of the runs.
     onFallback: () => { if (ui.explorer) rebuild(ui.state, { keepPlaying: ui.playing }); },
   });
 }
@@ -432,6 +471,7 @@ function setPlaying(on) {
   b.setAttribute("aria-pressed", on ? "true" : "false");
   updateProgress();
   if (on) lastFrame = 0; // a new start earns no steps for the time paused
+  if (trained()) ui.training.play(on && seen());
   wake();
 }
 
@@ -446,6 +486,7 @@ function stepOnce() {
   const ex = ui.explorer;
   if (!ex) return;
   setPlaying(false);
+  if (trained()) { ui.training.stride(); return; } // its news redraw the panels
   try {
     ex.advanceSgdStride();
   } catch (e) { showError(e); }
@@ -613,6 +654,7 @@ async function main() {
   Wasm = wasm.module;
   Explorer = wasm.module.Explorer;
   ui.pool = makePool(wasm.build);
+  ui.training = makeTraining(wasm.build);
   useTable(JSON.parse(wasm.module.settingsTable()));
   INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
   renderPresets();

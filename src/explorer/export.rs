@@ -11,9 +11,10 @@ use crate::experiment::Stat;
 use crate::finite;
 use crate::model::ModelKind;
 use crate::params::Curve;
+use crate::plot::either::Either;
 use crate::plot::{self, Panel, Style};
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, IntoDrawingArea, SVGBackend};
+use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
 use serde_json::{json, Map, Value};
 
 /// A finite number, else none.
@@ -81,6 +82,18 @@ pub fn svg_of(w: u32, h: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>)
 /// Draw a panel as an SVG document of `w` x `h` pixels.
 pub fn svg(panel: &Panel, w: u32, h: u32, style: &Style) -> Result<String, String> {
     svg_of(w, h, |area| plot::draw_panel(area, panel, style).map(|_| ()))
+}
+
+/// [`svg`] through [`Either`]`<L, SVGBackend>`, for a caller that also draws on `L` (the
+/// page's canvas): plotters' drawing code is then compiled once for both.
+pub fn svg_beside<L: DrawingBackend>(panel: &Panel, w: u32, h: u32, style: &Style) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let area = Either::<L, SVGBackend>::Right(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
+        plot::draw_panel(&area, panel, style).map_err(|e| format!("drawing failed: {e}"))?;
+        area.present().map_err(|e| format!("drawing failed: {e}"))?;
+    }
+    Ok(out)
 }
 
 /// Where a result came from: enough to recompute it. `activation` is per curve: RF
@@ -192,10 +205,16 @@ impl Explorer {
 
     /// A panel as an SVG document of `width` x `height` CSS pixels.
     pub fn svg(&self, panel: u32, width: u32, height: u32) -> Result<String, PageError> {
+        self.svg_beside::<SVGBackend>(panel, width, height)
+    }
+
+    /// [`Self::svg`] drawn through [`Either`]`<L, SVGBackend>` ([`svg_beside`]): the
+    /// page passes its canvas backend, on which it draws the same panels.
+    pub fn svg_beside<L: DrawingBackend>(&self, panel: u32, width: u32, height: u32) -> Result<String, PageError> {
         let (p, _) = self.panel(panel)?;
         let (w, h) = (width.clamp(120, 4000), height.clamp(100, 4000));
         let style = Style { scale: 1.0, font_px: font_px(w as f64, self.text_scale) };
-        svg(&p, w, h, &style).map_err(|e| PageError::new(e, None))
+        svg_beside::<L>(&p, w, h, &style).map_err(|e| PageError::new(e, None))
     }
 
     /// Everything the three panels show, as one JSON document: theory lines, the

@@ -21,6 +21,7 @@ pub mod pace;
 pub mod page;
 pub mod panels;
 pub mod runs;
+pub mod training;
 pub mod units;
 
 use crate::error::Error;
@@ -28,18 +29,16 @@ use crate::experiment::{log_grid, Sweep, Theory, BAYES_SAMPLES};
 use crate::nn;
 use crate::params::{Curve, Limits, SgdRegime};
 use crate::plot::{self, Mapping, Style};
-use crate::settings::{rename_eta, PageConfig};
+use crate::settings::PageConfig;
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
-use runs::Run;
+use runs::{Run, Runs};
 
 /// Points of the theory lines (log-spaced over the plotted range).
 pub const THEORY_POINTS: usize = 160;
 /// Theory lines extend this factor beyond the first and last N/d of the sweep (the
 /// axes a little further: [`plot::AXIS_MARGIN`]).
 pub const THEORY_MARGIN: f64 = 1.12;
-/// Steps one SGD run takes before the other gets a turn inside a time slice.
-const SGD_CHUNK: u64 = 10;
 /// Font size range of the plots, in CSS pixels.
 const FONT_MIN_PX: f64 = 11.0;
 const FONT_MAX_PX: f64 = 14.0;
@@ -105,13 +104,12 @@ pub struct Explorer {
     cfg: PageConfig,
     theory: Theory,
     sweep: Sweep,
-    /// NT then NN (only those among the shown regimes; both when neither is).
-    runs: Vec<Run>,
+    /// NT then NN (only those among the shown regimes; both when neither is), and
+    /// the pace Play advances them at (the `pace` setting).
+    runs: Runs,
     drawn: [Option<hit::Drawn>; 3],
     /// Text size factor (1 on the page; larger for a projector).
     text_scale: f64,
-    /// How fast Play advances the SGD runs (the `pace` setting).
-    pacer: pace::Pacer,
     /// The settings as given, by key ([`Self::settings`]; empty when built from a
     /// [`PageConfig`] directly).
     given: Vec<(&'static str, String)>,
@@ -125,7 +123,7 @@ impl Explorer {
         let cfg = PageConfig::parse(get, limits)?;
         let rate = pace::rate(get("pace").as_deref())?;
         let mut ex = Explorer::new(cfg, limits)?;
-        ex.pacer = pace::Pacer::new(rate);
+        ex.runs.pacer = pace::Pacer::new(rate);
         ex.given = crate::settings::table::SETTINGS.iter().filter_map(|s| get(s.key).map(|v| (s.key, v))).collect();
         Ok(ex)
     }
@@ -134,23 +132,9 @@ impl Explorer {
     /// lines computed.
     pub fn new(cfg: PageConfig, limits: &Limits) -> Result<Explorer, PageError> {
         let sweep = Sweep::new(&cfg.sweep(), limits)?;
-        let mut regimes: Vec<(SgdRegime, &'static str)> = Vec::new();
-        if cfg.curves.contains(&SgdRegime::Nt.curve()) {
-            regimes.push((SgdRegime::Nt, "eta_nt"));
-        }
-        if cfg.curves.contains(&SgdRegime::Nn.curve()) {
-            regimes.push((SgdRegime::Nn, "eta_nn"));
-        }
-        if regimes.is_empty() {
-            regimes = vec![(SgdRegime::Nt, "eta_nt"), (SgdRegime::Nn, "eta_nn")];
-        }
-        let mut runs = Vec::new();
-        for (regime, field) in regimes {
-            let run = Run::new(&cfg.sgd(regime), field, limits).map_err(|e| PageError::of(&rename_eta(e, field), Some(field)))?;
-            runs.push(run);
-        }
+        let runs = Runs::build(&cfg, limits)?;
         let theory = Theory::try_compute(sweep.target(), cfg.activation, &cfg.curves, &theory_grid(&cfg.rho), bayes_samples(cfg.d), cfg.seed).map_err(|e| PageError::of(&e, None))?;
-        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0, pacer: pace::Pacer::default(), given: Vec::new(), notes: Vec::new() })
+        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0, given: Vec::new(), notes: Vec::new() })
     }
 
     /// The settings this view was built from.
@@ -164,7 +148,7 @@ impl Explorer {
         &self.sweep
     }
     /// The SGD runs shown (NT then NN).
-    pub fn runs(&self) -> &[Run] {
+    pub fn runs(&self) -> &Runs {
         &self.runs
     }
     /// The run of a regime (`nt` or `nn`), if shown.
@@ -219,76 +203,46 @@ impl Explorer {
         }
     }
 
-    /// Advance each SGD run by `steps` steps. A diverged run stops and is reported
-    /// once (its field is `eta_nt` or `eta_nn`); the other runs on. Returns the
-    /// progress of the slower run.
+    /// Advance each SGD run by `steps` steps ([`Runs::advance_steps`]: a diverged run
+    /// is reported once, naming `eta_nt` or `eta_nn`). Returns the slower run's progress.
     pub fn advance_sgd_steps(&mut self, steps: u64) -> Result<f64, PageError> {
-        let mut first_error = None;
-        for r in self.runs.iter_mut() {
-            if r.run.error().is_some() && r.reported {
-                continue;
-            }
-            if let Err(e) = r.advance(steps) {
-                r.reported = true;
-                first_error.get_or_insert(PageError::of(&e, Some(r.field)));
-            }
-        }
-        first_error.map_or(Ok(self.sgd_progress()), Err)
+        self.runs.advance_steps(steps)
     }
 
-    /// Advance both SGD runs, in turns of a few steps, until `now()` has moved
-    /// `budget` past its first reading, or both are done.
+    /// Advance both SGD runs, in turns of a few steps, for about `budget` of `now()`.
     pub fn advance_sgd_for(&mut self, budget: f64, now: &dyn Fn() -> f64) -> Result<f64, PageError> {
-        let start = now();
-        loop {
-            self.advance_sgd_steps(SGD_CHUNK)?;
-            if self.sgd_done() || now() - start >= budget {
-                return Ok(self.sgd_progress());
-            }
-        }
+        self.runs.advance_for(budget, now)
     }
 
     /// Change the pace (a value of the `pace` row) without touching the runs.
     pub fn set_pace(&mut self, text: &str) -> Result<(), PageError> {
-        self.pacer = pace::Pacer::new(pace::rate(Some(text))?);
+        self.runs.pacer = pace::Pacer::new(pace::rate(Some(text))?);
         self.given.retain(|(k, _)| *k != "pace");
         self.given.push(("pace", text.trim().to_string()));
         Ok(())
     }
     /// Steps per second of each run at the current pace (`None`: full speed).
     pub fn pace_rate(&self) -> Option<f64> {
-        self.pacer.rate
+        self.runs.pacer.rate
     }
 
-    /// Advance both SGD runs for one frame of Play that came `dt_ms` after the last:
-    /// at full speed for about `budget` milliseconds ([`Self::advance_sgd_for`]), at
-    /// a slower pace by the steps the pace allows for `dt_ms` ([`pace::Pacer`]),
-    /// within the same time budget.
+    /// One frame of Play `dt_ms` after the last, at the pace ([`Runs::advance_paced`]).
     pub fn advance_sgd_paced(&mut self, budget: f64, dt_ms: f64, now: &dyn Fn() -> f64) -> Result<f64, PageError> {
-        let Some(allowed) = self.pacer.allow(dt_ms) else {
-            return self.advance_sgd_for(budget, now);
-        };
-        let start = now();
-        let mut done = 0;
-        let mut result = Ok(self.sgd_progress());
-        while done < allowed && !self.sgd_done() {
-            let n = SGD_CHUNK.min(allowed - done);
-            result = self.advance_sgd_steps(n);
-            done += n;
-            if result.is_err() || now() - start >= budget {
-                break;
-            }
-        }
-        self.pacer.spent(done);
-        result
+        self.runs.advance_paced(budget, dt_ms, now)
+    }
+
+    /// Take the news of the SGD runs computed in a worker ([`Runs::accept`]; the
+    /// numbers are [`training::Trainer::news`]'s).
+    pub fn accept_training(&mut self, news: &[f64]) -> Result<f64, PageError> {
+        self.runs.accept(&runs::News::from_values(news)?)
     }
 
     /// Progress of the slower SGD run in [0, 1] (a diverged run counts as finished).
     pub fn sgd_progress(&self) -> f64 {
-        self.runs.iter().map(Run::progress).fold(1.0, f64::min)
+        self.runs.progress()
     }
     pub fn sgd_done(&self) -> bool {
-        self.runs.iter().all(|r| r.run.done())
+        self.runs.done()
     }
     /// Samples the SGD runs can see in all (steps x batch).
     pub fn max_samples(&self) -> u64 {

@@ -152,6 +152,6 @@ impl Explorer {
     /// One press of Step: each SGD run advances by a fortieth of its steps (at least
     /// one step).
     pub fn advance_sgd_stride(&mut self) -> Result<f64, PageError> {
-        self.advance_sgd_steps((self.cfg.steps as f64 / 40.0).round().max(1.0) as u64)
+        self.runs.advance_stride()
     }
 }

@@ -84,6 +84,7 @@ for (const name of chosen) {
       await until(async () => Number(await b.prop("#sgd-progress", "value")) > p0 + 0.02, 30000, "SGD progress");
       await b.click("#play");
       await until(async () => (await b.text("#play")).trim() === "Play" && (await b.attr("body", "data-sgd")) === "paused", 5000, "Play");
+      await sleep(300); // the SGD worker's last slice may still report
       const p1 = Number(await b.prop("#sgd-progress", "value"));
       assert.ok(p1 > p0 && p1 < 1, `progress ${p0} -> ${p1}`);
       await sleep(600);

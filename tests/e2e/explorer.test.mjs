@@ -65,13 +65,14 @@ test("Play advances the SGD plot, Pause stops it", async () => {
   assert.ok(risks.length > 3 && risks[risks.length - 1] < risks[0], "NN risk should fall while playing");
   await page.getByRole("button", { name: "Pause" }).click();
   await page.getByRole("button", { name: "Play" }).waitFor();
+  await page.waitForTimeout(100); // the worker's last slice may still report
   const paused = await page.evaluate(() => window.lazyExplorer.explorer.sgdSamples());
   await page.waitForTimeout(400);
   assert.equal(await page.evaluate(() => window.lazyExplorer.explorer.sgdSamples()), paused, "SGD kept running after Pause");
   assert.equal((await inkOf(page, "plot-sgd")).hash, (await inkOf(page, "plot-sgd")).hash);
   // Step advances by a slice without playing.
   await page.getByRole("button", { name: "Step" }).click();
-  await page.waitForTimeout(50);
+  await page.waitForFunction((p) => window.lazyExplorer.explorer.sgdSamples() > p, paused, { timeout: 5000 }).catch(() => {});
   assert.ok(await page.evaluate(() => window.lazyExplorer.explorer.sgdSamples()) > paused, "Step did not advance SGD");
   await page.getByRole("button", { name: "Play" }).waitFor();
   assert.deepEqual(problems, []);

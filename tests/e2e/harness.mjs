@@ -100,3 +100,25 @@ export async function setControl(page, id, value) {
   if ((await el.evaluate((e) => e.tagName)) === "SELECT") await el.selectOption(value);
   else { await el.fill(value); await el.dispatchEvent("change"); }
 }
+
+// CPU ticks used so far by each of the browser's worker threads (Chromium names them
+// "DedicatedWorker"), by thread id; `used(a, b)` is the CPU seconds from snapshot a to
+// b (a thread that ended meanwhile adds nothing).
+export function workerTicks() {
+  const ticks = new Map();
+  for (const p of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    let tasks;
+    try { tasks = fs.readdirSync(`/proc/${p}/task`); } catch { continue; }
+    for (const t of tasks) {
+      try {
+        if (!fs.readFileSync(`/proc/${p}/task/${t}/comm`, "utf8").startsWith("DedicatedWorker")) continue;
+        const s = fs.readFileSync(`/proc/${p}/task/${t}/stat`, "utf8");
+        const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+        ticks.set(t, Number(f[11]) + Number(f[12]));
+      } catch { /* the thread ended */ }
+    }
+  }
+  return ticks;
+}
+export const used = (a, b) => [...b].reduce((sum, [t, v]) => sum + Math.max(0, v - (a.get(t) || 0)), 0) / 100;

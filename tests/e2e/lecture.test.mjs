@@ -229,10 +229,13 @@ test("keyboard: Space plays and pauses, Right arrow steps, R resets; not while t
   await page.waitForFunction(() => window.lazyExplorer.explorer.sgdSamples() > 50000, null, { timeout: 20000 });
   await page.keyboard.press("Space");
   await page.locator("#play", { hasText: "Play" }).waitFor();
+  // The SGD runs compute in a worker: its last slice's news may still come in.
+  await page.waitForTimeout(100);
   const s0 = await samples();
   await page.waitForTimeout(200);
   assert.equal(await samples(), s0, "paused");
   await page.keyboard.press("ArrowRight");
+  await page.waitForFunction((s) => window.lazyExplorer.explorer.sgdSamples() > s, s0, { timeout: 5000 }).catch(() => {});
   const s1 = await samples();
   assert.ok(s1 > s0, `Right arrow steps: ${s0} -> ${s1}`);
   const b = await builds(page);

@@ -4,8 +4,7 @@
 // replaced without changing the numbers. Run: node --test tests/e2e/pool.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import { start, open, sweepDone } from "./harness.mjs";
+import { start, open, sweepDone, workerTicks, used } from "./harness.mjs";
 
 let env;
 before(async () => { env = await start(); });
@@ -99,28 +98,6 @@ test("a worker's core error reports by field, and the page keeps working", async
   assert.deepEqual(again.means, one.means);
   await context.close();
 });
-
-// CPU ticks used so far by each of the browser's worker threads (Chromium names them
-// "DedicatedWorker"), by thread id; `used(a, b)` is the CPU seconds from snapshot a to
-// b (a thread that ended meanwhile adds nothing).
-function workerTicks() {
-  const ticks = new Map();
-  for (const p of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(p)) continue;
-    let tasks;
-    try { tasks = fs.readdirSync(`/proc/${p}/task`); } catch { continue; }
-    for (const t of tasks) {
-      try {
-        if (!fs.readFileSync(`/proc/${p}/task/${t}/comm`, "utf8").startsWith("DedicatedWorker")) continue;
-        const s = fs.readFileSync(`/proc/${p}/task/${t}/stat`, "utf8");
-        const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-        ticks.set(t, Number(f[11]) + Number(f[12]));
-      } catch { /* the thread ended */ }
-    }
-  }
-  return ticks;
-}
-const used = (a, b) => [...b].reduce((sum, [t, v]) => sum + Math.max(0, v - (a.get(t) || 0)), 0) / 100;
 
 test("cancel stops every worker within 100 ms", async () => {
   const { page, context } = await open(env);
