@@ -144,7 +144,7 @@ impl PageConfig {
         between("seed", seed, limits)?;
         // Large counts are caught by the core's range checks; clamp only so the cast is lossless.
         let size = |v: u64| v.min(u32::MAX as u64) as usize;
-        Ok(PageConfig {
+        let cfg = PageConfig {
             kind,
             d: d as usize,
             spectrum,
@@ -162,7 +162,17 @@ impl PageConfig {
             steps,
             record_every,
             seed,
-        })
+        };
+        // The limits at d are those of a width at d with the runs' N/d: a draw of W of
+        // that width, bounded as the sweep's widths are.
+        let wide = cfg.neurons_at_d();
+        if cfg.sgd_elsewhere() && cfg.neurons <= limits.max_sgd_neurons && wide > limits.max_sweep_neurons {
+            return Err(Error::invalid(
+                "sgd_d",
+                format!("N = {} at d = {} is N = {wide} at the width plot's d = {d} (same N/d), beyond the page's {} neurons; raise {} or lower N", cfg.neurons, cfg.sgd_d, limits.max_sweep_neurons, row("sgd_d").what),
+            ));
+        }
+        Ok(cfg)
     }
 
     /// The SGD runs are at another dimension than the width sweep (`sgd_d` is not `d`).

@@ -37,6 +37,7 @@ pub const BAD_SETTINGS: &[(Pairs, &str, &str)] = &[
     (&[("model", "mg"), ("sgd_d", "3")], "sgd_d", "|delta_i| < 1"),
     (&[("d", "4"), ("rho_min", "0.5"), ("spectrum", "list:1,2,3,4"), ("sgd_d", "6")], "sgd_d", "at d = 6: the spectrum has 4 values"),
     (&[("sgd_d", "200"), ("neurons", "150")], "steps", "beyond the cap"),
+    (&[("d", "450"), ("sgd_d", "2"), ("neurons", "30"), ("rho_points", "1")], "sgd_d", "is N = 6750 at the width plot's d = 450"),
 ];
 
 /// Settings that look empty or odd but are accepted (empty regimes: the default set).
