@@ -139,7 +139,7 @@ fn the_plots_exports_and_text_say_where_sgd_ran() {
     let mut ex = build(&[&[("d", "90"), ("sgd_d", "30"), ("neurons", "15")], &SMALL[..]].concat()).unwrap();
     run_to_end(&mut ex);
     let (p, names) = ex.panel(1).unwrap();
-    assert_eq!(p.title, "One-pass SGD at d = 30 (width plot: d = 90): N = 15");
+    assert_eq!(p.title, "One-pass SGD at d = 30 (width plot at d = 90): N = 15");
     for want in ["NT SGD", "NT large-n limit, d = 30", "NN large-n limit, d = 30", "NT large-n limit, d = 90, N = 45", "NN large-n limit, d = 90, N = 45"] {
         assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
     }
@@ -147,7 +147,7 @@ fn the_plots_exports_and_text_say_where_sgd_ran() {
     let nt90 = ex.limit_at_d(SgdRegime::Nt).unwrap();
     let s = p.series.iter().find(|s| s.label == "NT large-n limit, d = 90, N = 45").unwrap();
     assert!(s.points.iter().all(|q| q.1 == nt90) && nt90 < p.y_range.1);
-    assert!(ex.panel(2).unwrap().0.title.starts_with("What NN learns at d = 30 (width plot: d = 90): N = 15"));
+    assert!(ex.panel(2).unwrap().0.title.starts_with("What NN learns at d = 30 (width plot at d = 90): N = 15"));
     let doc = ex.export_value().unwrap();
     assert_eq!((doc["sgd_d"].as_u64(), doc["neurons_at_d"].as_u64(), doc["origin"]["sgd_d"].as_u64(), doc["d"].as_u64()), (Some(30), Some(45), Some(30), Some(90)));
     assert_eq!(doc["sgd"]["nt"]["limit_at_d"].as_f64(), Some(nt90));
@@ -158,7 +158,13 @@ fn the_plots_exports_and_text_say_where_sgd_ran() {
     assert!(summary.contains(&format!("at d = 90 with N = 45: {nt90:.3}")), "{summary}");
     assert!(ex.summary(2).contains("(SGD at d = 30; the width plot's d is 90)"));
     let svg = ex.svg(1, 640, 480).unwrap();
-    assert!(svg.contains("width plot: d = 90") && svg.contains("d = 90, N = 45"), "the drawing says so");
+    assert!(svg.contains("One-pass SGD at d = 30 (width plot at d = 90): N = 15") && svg.contains("d = 90, N = 45"), "the drawing says so");
+    // A narrow panel drops the title's part after the colon, never the two d's.
+    for panel in [1, 2] {
+        let svg = ex.svg(panel, 330, 300).unwrap();
+        let t = svg.split("<text").find(|t| t.contains("width plot")).unwrap_or("");
+        assert!(t.contains("at d = 30 (width plot at d = 90)") && !t.contains("N = 15"), "panel {panel} at 330 px: {t}");
+    }
 }
 
 #[test]

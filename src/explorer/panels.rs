@@ -74,7 +74,7 @@ impl Explorer {
             // width plot's d for the same N/d (what SGD there would reach).
             let (d, sd) = (self.cfg.d, self.cfg.sgd_d);
             // A narrow panel keeps the title's part before the colon: the two d's.
-            p.title = format!("One-pass SGD at d = {sd} (width plot: d = {d}): N = {}", self.cfg.neurons);
+            p.title = format!("One-pass SGD at d = {sd} (width plot at d = {d}): N = {}", self.cfg.neurons);
             let (x_lo, x_hi) = p.x_range;
             for ser in p.series.iter_mut().filter(|s| s.mark == Mark::Dashed) {
                 ser.label = format!("{}, d = {sd}", ser.label);
@@ -113,7 +113,7 @@ impl Explorer {
         series.push(Series { label: "random W (expected)".into(), color: (90, 90, 90), mark: Mark::Dashed, points: vec![(x_range.0, ro), (x_range.1, ro)], err: Vec::new() });
         Panel {
             title: if self.elsewhere().is_some() {
-                format!("What NN learns at d = {} (width plot: d = {}): N = {}, span(W) vs top-N eigenspace", self.cfg.sgd_d, self.cfg.d, self.cfg.neurons)
+                format!("What NN learns at d = {} (width plot at d = {}): N = {}, span(W) vs top-N eigenspace", self.cfg.sgd_d, self.cfg.d, self.cfg.neurons)
             } else {
                 format!("What NN learns, d = {}, N = {}: span(W) vs top-N eigenspace", self.cfg.d, self.cfg.neurons)
             },
