@@ -30,6 +30,55 @@ use crate::normal::Normals;
 use crate::rng::{self, Stream};
 use nalgebra::{DMatrix, DVector};
 
+/// The generator of a run's draws: W first, then the batches' normals.
+fn run_stream(seed: u64, regime: SgdRegime) -> rng::Rng {
+    let regime_idx = match regime {
+        SgdRegime::Nn => 0,
+        SgdRegime::Nt => 1,
+    };
+    rng::stream(seed, Stream::Sgd, regime_idx, 0)
+}
+
+/// The first-layer weights at step 0: d x N, entries N(0, 1/d).
+fn initial_weights(rng: &mut rng::Rng, d: usize, n: usize) -> DMatrix<f64> {
+    let mut w = DMatrix::<f64>::zeros(d, n);
+    rng::fill_normal(rng, w.as_mut_slice(), 1.0 / (d as f64).sqrt());
+    w
+}
+
+/// The large-n limit of a run on `target` whose weights start at `w` (docs/maths.md
+/// section 7): NN the minimum over width-N networks ([`nn::nn_min`], Theorem 3), NT the
+/// exact risk of the best NT model on this W ([`nt::nt_risk_qf`], [`nt::nt_risk_mg`]).
+fn limit_for(target: &Target, regime: SgdRegime, w: &DMatrix<f64>) -> Result<f64> {
+    // The limit is a normalised risk: computed from the rescaled target (the same
+    // numbers for any scale of B; finite for extreme ones), round-off of 0 is 0.
+    let unit = target.rescaled();
+    let n = w.ncols();
+    let limit = match regime {
+        SgdRegime::Nn => nn::nn_min(&unit, n),
+        SgdRegime::Nt => match target.kind {
+            ModelKind::Qf => nt::nt_risk_qf(&unit.diag_matrix(), w),
+            ModelKind::Mg => nt::nt_risk_mg(&target.diag_matrix(), w)?,
+        },
+    };
+    let name = format!("{regime:?}").to_ascii_uppercase();
+    crate::finite::check(crate::finite::clean_risk(limit), || format!("the large-n limit of the {name} SGD run"))
+}
+
+/// The large-n limit that a run of `regime` with `n` neurons on `target` (drawn from
+/// `seed`) would have, without setting up the run: the same W from the same stream as
+/// [`SgdRun::new`] draws, so it equals that run's [`SgdRun::limit`]. Costs the NT
+/// risk of one d x N draw of W (nothing for NN), whatever the run's size; the page
+/// uses it for the limits at the width plot's d when SGD runs at a smaller d.
+pub fn large_n_limit(target: &Target, regime: SgdRegime, n: usize, seed: u64) -> Result<f64> {
+    let w = match regime {
+        SgdRegime::Nt => initial_weights(&mut run_stream(seed, regime), target.d, n),
+        // NN's limit depends on N only: no W to draw.
+        SgdRegime::Nn => DMatrix::zeros(0, n),
+    };
+    limit_for(target, regime, &w)
+}
+
 /// A one-pass SGD run in progress.
 pub struct SgdRun {
     params: SgdParams,
@@ -82,26 +131,10 @@ impl SgdRun {
     pub fn new(params: &SgdParams, limits: &Limits) -> Result<SgdRun> {
         let target = params.validate(limits)?;
         let (d, n, b) = (target.d, params.neurons, params.batch);
-        let regime_idx = match params.regime {
-            SgdRegime::Nn => 0,
-            SgdRegime::Nt => 1,
-        };
-        let mut rng = rng::stream(params.model.seed, Stream::Sgd, regime_idx, 0);
-        let mut w = DMatrix::<f64>::zeros(d, n);
-        rng::fill_normal(&mut rng, w.as_mut_slice(), 1.0 / (d as f64).sqrt());
+        let mut rng = run_stream(params.model.seed, params.regime);
+        let w = initial_weights(&mut rng, d, n);
         let target_matrix = target.diag_matrix();
-        // The limit is a normalised risk: computed from the rescaled target (the same
-        // numbers for any scale of B; finite for extreme ones), round-off of 0 is 0.
-        let unit = target.rescaled();
-        let limit = match params.regime {
-            SgdRegime::Nn => nn::nn_min(&unit, n),
-            SgdRegime::Nt => match target.kind {
-                ModelKind::Qf => nt::nt_risk_qf(&unit.diag_matrix(), &w),
-                ModelKind::Mg => nt::nt_risk_mg(&target_matrix, &w)?,
-            },
-        };
-        let regime = format!("{:?}", params.regime).to_ascii_uppercase();
-        let limit = crate::finite::check(crate::finite::clean_risk(limit), || format!("the large-n limit of the {regime} SGD run"))?;
+        let limit = limit_for(&target, params.regime, &w)?;
         let a = match (params.regime, target.kind) {
             (SgdRegime::Nn, ModelKind::Qf) => DVector::from_element(n, 1.0),
             _ => DVector::zeros(n),

@@ -257,7 +257,7 @@ fn the_settings_table_gives_every_default_range_and_preset() {
     assert_eq!((paper_eta(ModelKind::Mg, SgdRegime::Nt), paper_eta(ModelKind::Mg, SgdRegime::Nn)), (0.02, 0.3));
     // Every key PageConfig reads is a row, once.
     let keys: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
-    for k in ["model", "d", "spectrum", "rotate", "activation", "regimes", "rho_min", "rho_max", "rho_points", "draws", "neurons", "batch", "eta_nt", "eta_nn", "steps", "record_every", "seed"] {
+    for k in ["model", "d", "spectrum", "rotate", "activation", "regimes", "rho_min", "rho_max", "rho_points", "draws", "sgd_d", "neurons", "batch", "eta_nt", "eta_nn", "steps", "record_every", "seed"] {
         assert_eq!(keys.iter().filter(|x| **x == k).count(), 1, "{k}");
     }
     // The JSON the page reads: ranges under the page's limits, regimes, colours, presets.

@@ -113,7 +113,8 @@ fn draw_svg(ex: &mut Explorer, panel: u32, w: u32, h: u32, scale: f64) -> String
 fn no_legend_of_the_page_covers_a_data_point_or_a_curve() {
     // The page's views: both models' defaults, the presets' spectra, at the plot sizes
     // of the full page and of an embed at 960x540 (three plots side by side), on a
-    // phone, with the embed's 1.5x text and at a device pixel ratio of 2; at the start,
+    // phone, with the embed's 1.5x text and at a device pixel ratio of 2 (and SGD at
+    // another d, as in the paper-scale presets); at the start,
     // part way through the SGD runs and at the end.
     let views: &[&[(&str, &str)]] = &[
         &[("model", "qf")],
@@ -121,6 +122,10 @@ fn no_legend_of_the_page_covers_a_data_point_or_a_curve() {
         &[("model", "qf"), ("spectrum", "spiked:5"), ("neurons", "5"), ("steps", "20000"), ("record_every", "100")],
         &[("model", "qf"), ("spectrum", "flat")],
         &[("model", "qf"), ("activation", "relu"), ("d", "20")],
+        // SGD at another d than the width plot (the paper-scale presets): two more
+        // dotted limits in the right plot's legend.
+        &[("model", "qf"), ("d", "60"), ("sgd_d", "20"), ("neurons", "10")],
+        &[("model", "mg"), ("d", "60"), ("sgd_d", "20"), ("neurons", "10")],
     ];
     let sizes: &[(u32, u32, f64, f64)] = &[(640, 512, 1.0, 1.0), (318, 470, 1.0, 1.5), (420, 340, 1.0, 1.0), (355, 300, 2.0, 1.0), (620, 500, 1.0, 1.5)];
     let mut checked = 0;
@@ -148,7 +153,7 @@ fn no_legend_of_the_page_covers_a_data_point_or_a_curve() {
             }
         }
     }
-    assert_eq!(checked, 5 * 3 * 5 * 3);
+    assert_eq!(checked, 7 * 3 * 5 * 3);
 }
 
 fn line(points: Vec<(f64, f64)>) -> Series {

@@ -141,7 +141,12 @@ impl Explorer {
                 curves.push(r.curve());
             }
         }
-        Provenance { kind: c.kind, d: c.d, spectrum: &c.spectrum_text, rotate: c.rotate, activation: c.activation, curves: &curves, seed: c.seed, draws: Some(c.draws) }.to_json()
+        let mut o = Provenance { kind: c.kind, d: c.d, spectrum: &c.spectrum_text, rotate: c.rotate, activation: c.activation, curves: &curves, seed: c.seed, draws: Some(c.draws) }.to_json();
+        // The SGD runs' dimension, when it is not d (their target drawn there from the same seed).
+        if c.sgd_elsewhere() {
+            o["sgd_d"] = json!(c.sgd_d);
+        }
+        o
     }
 
     /// Columns and rows of a panel's data (what [`Self::table`] and [`Self::csv`] give).
@@ -170,7 +175,14 @@ impl Explorer {
                     for (s, y) in r.run.record_samples().iter().zip(r.run.record_risks()) {
                         rows.push(vec![json!(format!("{name} SGD")), json!(s), num(*y)]);
                     }
-                    rows.push(vec![json!(format!("{name} large-n limit")), json!(null), num(r.run.limit())]);
+                    match self.limit_at_d(r.run.params().regime) {
+                        None => rows.push(vec![json!(format!("{name} large-n limit")), json!(null), num(r.run.limit())]),
+                        Some(v) => {
+                            let (d, sd, n) = (self.cfg.d, self.cfg.sgd_d, self.cfg.neurons_at_d());
+                            rows.push(vec![json!(format!("{name} large-n limit, d = {sd}")), json!(null), num(r.run.limit())]);
+                            rows.push(vec![json!(format!("{name} large-n limit, d = {d}, N = {n}")), json!(null), num(v)]);
+                        }
+                    }
                 }
                 Ok((vec!["series", "samples", "risk"], rows))
             }
@@ -261,6 +273,9 @@ impl Explorer {
                 if let Some(e) = r.run.error() {
                     v["diverged"] = json!(e.to_string());
                 }
+                if let Some(l) = self.limit_at_d(r.run.params().regime) {
+                    v["limit_at_d"] = json!(l);
+                }
                 (r.curve().name(kind).to_string(), v)
             })
             .collect();
@@ -268,7 +283,7 @@ impl Explorer {
         if let Some(se) = self.theory.bayes_se {
             theory_doc["bayes_std_error"] = json!(se);
         }
-        let doc = json!({
+        let mut doc = json!({
             "model": kind.to_string(),
             "d": self.cfg.d,
             "neurons": self.cfg.neurons,
@@ -279,6 +294,12 @@ impl Explorer {
             "overlap_random": self.random_overlap(),
             "origin": self.provenance(),
         });
+        // SGD at another dimension: which, and the width at d with the same N/d of
+        // each run's `limit_at_d`.
+        if self.cfg.sgd_elsewhere() {
+            doc["sgd_d"] = json!(self.cfg.sgd_d);
+            doc["neurons_at_d"] = json!(self.cfg.neurons_at_d());
+        }
         finite::check_json(&doc).map_err(|e| PageError::new(format!("export: {e}"), None))?;
         Ok(doc)
     }
@@ -310,10 +331,15 @@ impl Explorer {
                     .map(|r| {
                         let s = r.run.record_samples().last().copied().unwrap_or(0);
                         let risk = r.run.record_risks().last().copied().unwrap_or(f64::NAN);
-                        format!("{} risk {} after {s} samples (large-n limit {})", r.curve().label(kind), f(risk), f(r.run.limit()))
+                        let at_d = self.limit_at_d(r.run.params().regime).map_or(String::new(), |v| format!("; at d = {d} with N = {}: {}", self.cfg.neurons_at_d(), f(v)));
+                        format!("{} risk {} after {s} samples (large-n limit {}{at_d})", r.curve().label(kind), f(risk), f(r.run.limit()))
                     })
                     .collect();
-                format!("Test risk against samples for one-pass SGD, d = {d}, N = {}: {}.", self.cfg.neurons, parts.join("; "))
+                if self.cfg.sgd_elsewhere() {
+                    format!("Test risk against samples for one-pass SGD at d = {} (the width plot's d is {d}), N = {}: {}.", self.cfg.sgd_d, self.cfg.neurons, parts.join("; "))
+                } else {
+                    format!("Test risk against samples for one-pass SGD, d = {d}, N = {}: {}.", self.cfg.neurons, parts.join("; "))
+                }
             }
             _ => {
                 let parts: Vec<String> = self
@@ -324,8 +350,9 @@ impl Explorer {
                         format!("{} weights {} after {s} samples", r.curve().label(kind), f(o))
                     })
                     .collect();
+                let at = if self.cfg.sgd_elsewhere() { format!(" (SGD at d = {}; the width plot's d is {d})", self.cfg.sgd_d) } else { String::new() };
                 format!(
-                    "Share of the top-{} energy of {} held by the span of the first-layer weights, against samples: {}; a random W holds {} on average.",
+                    "Share of the top-{} energy of {} held by the span of the first-layer weights{at}, against samples: {}; a random W holds {} on average.",
                     self.cfg.neurons,
                     target_name(kind),
                     parts.join("; "),

@@ -99,6 +99,17 @@ impl From<Error> for PageError {
     }
 }
 
+/// The SGD runs at another dimension than the width sweep (see [`Explorer::elsewhere`]).
+pub struct Elsewhere {
+    /// The SGD runs' target, drawn at `sgd_d` from the same seed.
+    pub target: crate::model::Target,
+    /// The width at the sweep's d with the runs' N/d.
+    pub neurons: usize,
+    /// (regime, its exact large-n limit at the sweep's d with `neurons` neurons:
+    /// [`crate::sgd::large_n_limit`], the limit a run at that d would have).
+    pub limits: Vec<(SgdRegime, f64)>,
+}
+
 /// Everything one view of the explorer shows: theory, the width sweep, two SGD runs.
 pub struct Explorer {
     cfg: PageConfig,
@@ -107,6 +118,10 @@ pub struct Explorer {
     /// NT then NN (only those among the shown regimes; both when neither is), and
     /// the pace Play advances them at (the `pace` setting).
     runs: Runs,
+    /// When the SGD runs are at another dimension (`sgd_d`): their target, and the
+    /// exact large-n limit of each run's regime at the width plot's d with the same
+    /// N/d ([`PageConfig::neurons_at_d`]), in the order of `runs`.
+    elsewhere: Option<Elsewhere>,
     drawn: [Option<hit::Drawn>; 3],
     /// Text size factor (1 on the page; larger for a projector).
     text_scale: f64,
@@ -133,8 +148,20 @@ impl Explorer {
     pub fn new(cfg: PageConfig, limits: &Limits) -> Result<Explorer, PageError> {
         let sweep = Sweep::new(&cfg.sweep(), limits)?;
         let runs = Runs::build(&cfg, limits)?;
+        let elsewhere = if cfg.sgd_elsewhere() {
+            let target = cfg.sgd(SgdRegime::Nn).model.target(limits).map_err(|e| PageError::of(&runs::at_sgd_d(&cfg, e), None))?;
+            let neurons = cfg.neurons_at_d();
+            let mut lims = Vec::new();
+            for regime in runs.iter().map(|r| r.run.params().regime) {
+                let v = crate::sgd::large_n_limit(sweep.target(), regime, neurons, cfg.seed).map_err(|e| PageError::of(&e, None))?;
+                lims.push((regime, v));
+            }
+            Some(Elsewhere { target, neurons, limits: lims })
+        } else {
+            None
+        };
         let theory = Theory::try_compute(sweep.target(), cfg.activation, &cfg.curves, &theory_grid(&cfg.rho), bayes_samples(cfg.d), cfg.seed).map_err(|e| PageError::of(&e, None))?;
-        Ok(Explorer { cfg, theory, sweep, runs, drawn: [None, None, None], text_scale: 1.0, given: Vec::new(), notes: Vec::new() })
+        Ok(Explorer { cfg, theory, sweep, runs, elsewhere, drawn: [None, None, None], text_scale: 1.0, given: Vec::new(), notes: Vec::new() })
     }
 
     /// The settings this view was built from.
@@ -252,9 +279,20 @@ impl Explorer {
     pub fn sgd_samples_seen(&self) -> f64 {
         self.runs.iter().map(|r| r.run.progress() * self.max_samples() as f64).fold(0.0, f64::max)
     }
-    /// The overlap a random (isotropic) W has on average ([`nn::random_overlap`]).
+    /// The overlap a random (isotropic) W has on average ([`nn::random_overlap`]), at
+    /// the SGD runs' dimension.
     pub fn random_overlap(&self) -> f64 {
-        nn::random_overlap(self.sweep.target(), self.cfg.neurons)
+        let target = self.elsewhere.as_ref().map_or(self.sweep.target(), |e| &e.target);
+        nn::random_overlap(target, self.cfg.neurons)
+    }
+    /// What the SGD runs at another dimension add (`None` when `sgd_d` is `d`).
+    pub fn elsewhere(&self) -> Option<&Elsewhere> {
+        self.elsewhere.as_ref()
+    }
+    /// The large-n limit at the width plot's d of a regime's run, when the runs are
+    /// at another dimension.
+    pub fn limit_at_d(&self, regime: SgdRegime) -> Option<f64> {
+        self.elsewhere.as_ref()?.limits.iter().find(|(r, _)| *r == regime).map(|(_, v)| *v)
     }
     /// `tau(B) = tr(B)^2 / (d ||B||_F^2)` of the drawn target (qf's one number).
     pub fn tau(&self) -> f64 {

@@ -68,7 +68,30 @@ impl Explorer {
             .iter()
             .map(|r| SgdCurve { regime: r.run.params().regime, samples: r.run.record_samples(), risk: r.run.record_risks().to_vec(), limit: r.run.limit() })
             .collect();
-        plot::sgd_panel(self.cfg.kind, self.cfg.d, self.cfg.neurons, &curves, self.max_samples())
+        let mut p = plot::sgd_panel(self.cfg.kind, self.cfg.sgd_d, self.cfg.neurons, &curves, self.max_samples());
+        if let Some(e) = self.elsewhere() {
+            // SGD at sgd_d; beside each run's own limit, dotted, the exact limit at the
+            // width plot's d for the same N/d (what SGD there would reach).
+            let (d, sd) = (self.cfg.d, self.cfg.sgd_d);
+            // A narrow panel keeps the title's part before the colon: the two d's.
+            p.title = format!("One-pass SGD at d = {sd} (width plot at d = {d}): N = {}", self.cfg.neurons);
+            let (x_lo, x_hi) = p.x_range;
+            for ser in p.series.iter_mut().filter(|s| s.mark == Mark::Dashed) {
+                ser.label = format!("{}, d = {sd}", ser.label);
+            }
+            for (regime, v) in &e.limits {
+                let c = regime.curve();
+                p.series.push(Series {
+                    label: format!("{} large-n limit, d = {d}, N = {}", c.label(self.cfg.kind), e.neurons),
+                    color: c.color(),
+                    mark: Mark::Dotted,
+                    points: vec![(x_lo, *v), (x_hi, *v)],
+                    err: Vec::new(),
+                });
+                p.y_range.1 = p.y_range.1.max(v * 1.05);
+            }
+        }
+        p
     }
 
     fn overlap_panel(&self) -> Panel {
@@ -89,7 +112,11 @@ impl Explorer {
         let ro = self.random_overlap();
         series.push(Series { label: "random W (expected)".into(), color: (90, 90, 90), mark: Mark::Dashed, points: vec![(x_range.0, ro), (x_range.1, ro)], err: Vec::new() });
         Panel {
-            title: format!("What NN learns, d = {}, N = {}: span(W) vs top-N eigenspace", self.cfg.d, self.cfg.neurons),
+            title: if self.elsewhere().is_some() {
+                format!("What NN learns at d = {} (width plot at d = {}): N = {}, span(W) vs top-N eigenspace", self.cfg.sgd_d, self.cfg.d, self.cfg.neurons)
+            } else {
+                format!("What NN learns, d = {}, N = {}: span(W) vs top-N eigenspace", self.cfg.d, self.cfg.neurons)
+            },
             x_label: "samples".into(),
             y_label: format!("share of top-N energy of {}", target_name(self.cfg.kind)),
             x_range,

@@ -276,6 +276,15 @@ impl News {
     }
 }
 
+/// A run at another dimension (`sgd_d`) that its target refuses (a list spectrum of d
+/// values) is refused by the setting that moved it.
+pub fn at_sgd_d(cfg: &PageConfig, e: Error) -> Error {
+    match e {
+        Error::Invalid { field: "d" | "spectrum", message } if cfg.sgd_elsewhere() => Error::Invalid { field: "sgd_d", message: format!("at d = {}: {message}", cfg.sgd_d) },
+        other => other,
+    }
+}
+
 /// The SGD runs of one view (NT then NN, those among the shown regimes; both when
 /// neither is) and the pace Play advances them at.
 pub struct Runs {
@@ -306,7 +315,7 @@ impl Runs {
         }
         let mut list = Vec::new();
         for (regime, field) in regimes {
-            let run = Run::new(&cfg.sgd(regime), field, limits).map_err(|e| PageError::of(&rename_eta(e, field), Some(field)))?;
+            let run = Run::new(&cfg.sgd(regime), field, limits).map_err(|e| PageError::of(&rename_eta(at_sgd_d(cfg, e), field), Some(field)))?;
             list.push(run);
         }
         Ok(Runs { list, pacer: pace::Pacer::default() })

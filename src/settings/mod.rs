@@ -2,7 +2,7 @@
 //! send is checked (and fuzzed natively) by the same code the page runs. Keys, all
 //! optional, read as text: `model` (qf|mg), `d`, `spectrum`, `rotate`, `activation`,
 //! `regimes` (comma list of rf_iso, rf_opt, nt, nn for qf; rf, nt, nn, bayes for mg),
-//! `rho_min`, `rho_max`, `rho_points`, `draws`, `neurons`, `batch`, `eta_nt`, `eta_nn`,
+//! `rho_min`, `rho_max`, `rho_points`, `draws`, `sgd_d`, `neurons`, `batch`, `eta_nt`, `eta_nn`,
 //! `steps`, `record_every`, `seed`: the rows of the settings table
 //! ([`crate::settings::table`]), which gives each its default, the wording of
 //! its messages and its range. Every error names the key at fault; the ranges of the
@@ -31,6 +31,8 @@ pub struct PageConfig {
     pub curves: Vec<Curve>,
     pub rho: Vec<f64>,
     pub draws: usize,
+    /// The dimension of the SGD runs (the `sgd_d` setting; `same` gives `d`).
+    pub sgd_d: usize,
     pub neurons: usize,
     pub batch: usize,
     pub eta_nt: f64,
@@ -127,6 +129,11 @@ impl PageConfig {
         }
         let rho = log_grid(rho_min, rho_max, points as usize);
         let draws = f.whole("draws")?;
+        let sgd_d = match f.text_or_default("sgd_d") {
+            t if t.eq_ignore_ascii_case("same") => d,
+            t => t.parse::<u64>().map_err(|_| Error::invalid("sgd_d", format!("{} must be a whole number or same, got {:?}", row("sgd_d").what, clip(&t))))?,
+        };
+        between("sgd_d", sgd_d, limits)?;
         let neurons = f.whole("neurons")?;
         let batch = f.whole("batch")?;
         let eta_nt = f.float("eta_nt")?;
@@ -137,7 +144,7 @@ impl PageConfig {
         between("seed", seed, limits)?;
         // Large counts are caught by the core's range checks; clamp only so the cast is lossless.
         let size = |v: u64| v.min(u32::MAX as u64) as usize;
-        Ok(PageConfig {
+        let cfg = PageConfig {
             kind,
             d: d as usize,
             spectrum,
@@ -147,6 +154,7 @@ impl PageConfig {
             curves,
             rho,
             draws: size(draws),
+            sgd_d: sgd_d as usize,
             neurons: size(neurons),
             batch: size(batch),
             eta_nt,
@@ -154,19 +162,43 @@ impl PageConfig {
             steps,
             record_every,
             seed,
-        })
+        };
+        // The limits at d are those of a width at d with the runs' N/d: a draw of W of
+        // that width, bounded as the sweep's widths are.
+        let wide = cfg.neurons_at_d();
+        if cfg.sgd_elsewhere() && cfg.neurons <= limits.max_sgd_neurons && wide > limits.max_sweep_neurons {
+            return Err(Error::invalid(
+                "sgd_d",
+                format!("N = {} at d = {} is N = {wide} at the width plot's d = {d} (same N/d), beyond the page's {} neurons; raise {} or lower N", cfg.neurons, cfg.sgd_d, limits.max_sweep_neurons, row("sgd_d").what),
+            ));
+        }
+        Ok(cfg)
+    }
+
+    /// The SGD runs are at another dimension than the width sweep (`sgd_d` is not `d`).
+    pub fn sgd_elsewhere(&self) -> bool {
+        self.sgd_d != self.d
+    }
+
+    /// The width at the sweep's d with the SGD runs' N/d: `round(neurons d / sgd_d)`
+    /// (at least 1; `neurons` when `sgd_d` is `d`).
+    pub fn neurons_at_d(&self) -> usize {
+        ((self.neurons as f64 * self.d as f64 / self.sgd_d as f64).round() as usize).max(1)
     }
 
     pub fn model(&self) -> ModelParams {
         ModelParams { kind: self.kind, d: self.d, spectrum: self.spectrum.clone(), rotate: self.rotate, seed: self.seed }
     }
 
+    /// One SGD run of the right panel: at dimension `sgd_d` (the target drawn there
+    /// from the same seed), `neurons` neurons.
     pub fn sgd(&self, regime: SgdRegime) -> SgdParams {
         let eta = match regime {
             SgdRegime::Nt => self.eta_nt,
             SgdRegime::Nn => self.eta_nn,
         };
-        SgdParams { model: self.model(), regime, neurons: self.neurons, batch: self.batch, eta, steps: self.steps, record_every: self.record_every }
+        let model = ModelParams { d: self.sgd_d, ..self.model() };
+        SgdParams { model, regime, neurons: self.neurons, batch: self.batch, eta, steps: self.steps, record_every: self.record_every }
     }
 }
 

@@ -88,7 +88,7 @@ const fn row(key: &'static str, label: &'static str, what: &'static str, kind: K
 }
 
 /// The table, in the order of the page's links (`#v=1&model=..&d=..`).
-pub const SETTINGS: [Setting; 18] = [
+pub const SETTINGS: [Setting; 19] = [
     Setting { choices: &["qf", "mg"], ..row("model", "Model", "the model", Kind::Choice, ("qf", "qf"), Range::Any, "qf: quadratic function y = <x,Bx> - tr B; mg: mixture of two Gaussians with covariances I -/+ Delta") },
     row("d", "Dimension d", "the dimension d", Kind::Whole, ("30", "30"), Range::Between { lo: 2, hi: |l| l.max_d as u64 }, "the input dimension"),
     Setting { label: ("Spectrum of B", "Spectrum of Δ"), ..row("spectrum", "", "the spectrum", Kind::Text, ("exp", "paper"), Range::Any, "exp, flat, spiked:K, paper (mg) or list:a,b,..") },
@@ -99,6 +99,7 @@ pub const SETTINGS: [Setting; 18] = [
     row("rho_max", "to", "the largest N/d", Kind::Number, ("3", "3"), Range::Positive { max: None }, "the largest width ratio of the sweep"),
     row("rho_points", "points", "the number of N/d values", Kind::Whole, ("11", "11"), Range::Between { lo: 1, hi: |l| l.max_rho_points as u64 }, "log-spaced values of N/d"),
     row("draws", "Draws of W per point", "the number of draws", Kind::Whole, ("5", "5"), Range::Between { lo: 1, hi: |l| l.max_draws as u64 }, "draws of the first-layer weights per N/d: mean and spread"),
+    row("sgd_d", "Dimension of SGD", "the dimension of the SGD runs", Kind::Text, ("same", "same"), Range::Between { lo: 2, hi: |l| l.max_d as u64 }, "same (the width plot's d) or a smaller d where SGD fits the page's time; the plot then adds the exact large-n limits at the width plot's d for the same N/d"),
     row("neurons", "Neurons N", "the number of neurons N", Kind::Whole, ("15", "15"), Range::Between { lo: 1, hi: |l| l.max_sgd_neurons as u64 }, "the width of the SGD runs"),
     row("batch", "Batch size", "the batch size", Kind::Whole, ("100", "100"), Range::Between { lo: 1, hi: |l| l.max_batch as u64 }, "fresh samples per SGD step"),
     row("eta_nt", "Step size η (NT)", "the NT step size", Kind::Number, ("0.02", "0.02"), Range::Positive { max: Some(100.0) }, "the NT run's step is eta/d (the paper's: 0.02)"),
@@ -135,18 +136,23 @@ pub const PRESETS: [Preset; 6] = [
     },
     // The paper's scale for the width sweep: d = 450, N from 45 to 4500, 10 draws of W,
     // computed by the page's worker pool (a few minutes on two cores; README, "Paper
-    // scale in the browser"). The SGD runs keep the page's defaults (press Play).
+    // scale in the browser"). SGD at d = 450 would take many minutes per run in a page:
+    // the runs train at sgd_d = 100 with the page's default N/d = 1/2 (N = 50) and
+    // 100000 steps of 100 (the step is eta/d: a larger d needs more steps), the largest
+    // such run within the page's SGD work cap, about half a minute per run in Chromium
+    // here; the right plot adds the exact limits at d = 450, N = 225 (README, "The
+    // right plot at paper scale").
     Preset {
         name: "fig1_paper",
         label: "Figure 1 (paper scale)",
-        title: "Figure 1 at the paper's scale: d = 450, N/d from 0.1 to 10 (N = 45 to 4500), 10 draws of W; minutes of computing in this page's background workers",
-        values: &[("model", "qf"), ("spectrum", "exp"), ("d", "450"), ("rho_min", "0.1"), ("rho_max", "10"), ("rho_points", "11"), ("draws", "10")],
+        title: "Figure 1 at the paper's scale: d = 450, N/d from 0.1 to 10 (N = 45 to 4500), 10 draws of W; minutes of computing in this page's background workers. SGD (press Play) runs at d = 100 beside the exact limits at d = 450",
+        values: &[("model", "qf"), ("spectrum", "exp"), ("d", "450"), ("rho_min", "0.1"), ("rho_max", "10"), ("rho_points", "11"), ("draws", "10"), ("sgd_d", "100"), ("neurons", "50"), ("steps", "100000"), ("record_every", "500")],
     },
     Preset {
         name: "fig2_paper",
         label: "Figure 2 (paper scale)",
-        title: "Figure 2 at the paper's scale: d = 450, N/d from 0.1 to 10 (N = 45 to 4500), 10 draws of W; minutes of computing in this page's background workers",
-        values: &[("model", "mg"), ("spectrum", "paper"), ("d", "450"), ("rho_min", "0.1"), ("rho_max", "10"), ("rho_points", "11"), ("draws", "10")],
+        title: "Figure 2 at the paper's scale: d = 450, N/d from 0.1 to 10 (N = 45 to 4500), 10 draws of W; minutes of computing in this page's background workers. SGD (press Play) runs at d = 100 beside the exact limits at d = 450",
+        values: &[("model", "mg"), ("spectrum", "paper"), ("d", "450"), ("rho_min", "0.1"), ("rho_max", "10"), ("rho_points", "11"), ("draws", "10"), ("sgd_d", "100"), ("neurons", "50"), ("steps", "100000"), ("record_every", "500")],
     },
 ];
 

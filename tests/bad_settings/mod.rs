@@ -30,7 +30,15 @@ pub const BAD_SETTINGS: &[(Pairs, &str, &str)] = &[
     (&[("model", "mg"), ("d", "3")], "spectrum", "|delta_i| < 1"),
     (&[("d", "450"), ("rho_max", "10"), ("draws", "50")], "rho", "beyond the cap"),
     (&[("d", "200"), ("neurons", "400"), ("batch", "2000"), ("steps", "10000000")], "steps", "beyond the cap"),
+    (&[("sgd_d", "1000")], "sgd_d", "the dimension of the SGD runs must be between 2 and 450"),
+    (&[("sgd_d", "1")], "sgd_d", "between 2 and"),
+    (&[("sgd_d", "half")], "sgd_d", "a whole number or same"),
+    (&[("sgd_d", "-5")], "sgd_d", "a whole number or same"),
+    (&[("model", "mg"), ("sgd_d", "3")], "sgd_d", "|delta_i| < 1"),
+    (&[("d", "4"), ("rho_min", "0.5"), ("spectrum", "list:1,2,3,4"), ("sgd_d", "6")], "sgd_d", "at d = 6: the spectrum has 4 values"),
+    (&[("sgd_d", "200"), ("neurons", "150")], "steps", "beyond the cap"),
+    (&[("d", "450"), ("sgd_d", "2"), ("neurons", "30"), ("rho_points", "1")], "sgd_d", "is N = 6750 at the width plot's d = 450"),
 ];
 
 /// Settings that look empty or odd but are accepted (empty regimes: the default set).
-pub const ACCEPTED: &[Pairs] = &[&[("regimes", " ")]];
+pub const ACCEPTED: &[Pairs] = &[&[("regimes", " ")], &[("sgd_d", "SAME")], &[("sgd_d", "30")]];

@@ -1,5 +1,6 @@
 // The paper-scale presets in the page (Chromium): "Figure 1 (paper scale)" and
-// "Figure 2 (paper scale)" set d = 450, N/d from 0.1 to 10 and 10 draws; the worker
+// "Figure 2 (paper scale)" set d = 450, N/d from 0.1 to 10 and 10 draws (SGD at
+// d = 100 beside the exact limits at d = 450); the worker
 // pool starts at once, the page shows the time left and a Stop button, stays
 // responsive, and Stop ends the workers. Then the same settings at reduced work (one
 // draw, N/d up to 3) run to the end in the workers, every dot finite, equal to the
@@ -22,6 +23,11 @@ for (const [name, label, model] of [["fig1_paper", "Figure 1 (paper scale)", "qf
     const state = await page.evaluate(() => window.lazyExplorer.state);
     assert.deepEqual([state.model, state.d, state.rho_min, state.rho_max, state.rho_points, state.draws], [model, "450", "0.1", "10", "11", "10"]);
     assert.equal(await page.evaluate(() => document.body.dataset.activePreset), name);
+    // SGD (the right plot) at d = 100, N = 50, 100000 steps, beside the limits at d = 450
+    // (README, "The right plot at paper scale"): the control, the plot's text alternative.
+    assert.deepEqual([state.sgd_d, state.neurons, state.steps, state.record_every], ["100", "50", "100000", "500"]);
+    assert.equal(await page.locator("#sgd_d").inputValue(), "100");
+    await page.waitForFunction(() => /one-pass SGD at d = 100 \(the width plot's d is 450\), N = 50: .*at d = 450 with N = 225: 0\.\d{3}/.test(document.getElementById("plot-sgd").getAttribute("aria-label")), null, { timeout: 10000 });
     // The workers run: units come in, a time left shows, the Stop button is offered.
     await page.waitForFunction(() => window.lazyExplorer.explorer.sweepUnits() >= 3, null, { timeout: 60000 });
     await page.waitForFunction(() => /left$/.test(document.getElementById("sweep-left").textContent), null, { timeout: 30000 });
