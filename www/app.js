@@ -20,6 +20,9 @@ const SLICE_MS = 10;          // compute per animation frame
 // Frames that come late anyway (a slow engine, a busy machine) get a longer compute
 // slice, up to 3 x SLICE_MS: the share of time spent computing stays up.
 const REDRAW_MS = 50;
+// While the worker pool computes the sweep, the main thread's redraws take their core
+// time from the workers: at most every POOL_REDRAW_MS (and a tenth of the time).
+const POOL_REDRAW_MS = 250;
 let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
 let INPUTS = [];              // the table's settings with a form control (regimes aside)
 const PANELS = ["width", "sgd", "overlap"];
@@ -52,6 +55,7 @@ const ui = {
   pool: null,          // the Web Workers computing the width sweep (www/pool.js), if any
   training: null,      // the Web Worker running the SGD runs (www/training.js), if any
   sgdFresh: false,     // its news came since the last frame
+  shown: [true, true, true], // each plot has a size on screen (measured on resize)
   sweepStopped: false, // the visitor stopped this sweep (its dots so far stay)
 };
 window.lazyExplorer = ui;
@@ -262,24 +266,28 @@ function sizeCanvases() {
   const t = box ? transformScale(box) : { scale: 1, foreign: framed() };
   ui.dpr = Wasm ? Wasm.backingScale(window.devicePixelRatio || 1, t.scale, t.foreign) : Math.max(1, Math.min(4, window.devicePixelRatio || 1));
   ui.transform = t;
-  for (const c of canvases()) {
+  canvases().forEach((c, i) => {
     const r = c.parentElement.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue; // hidden
+    ui.shown[i] = r.width > 0 && r.height > 0;
+    if (!ui.shown[i]) return; // hidden
     const w = Math.max(60, Math.round(r.width * ui.dpr));
     const h = Math.max(60, Math.round(r.height * ui.dpr));
     if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
-  }
+  });
   ui.dirty = [true, true, true];
 }
 
-const shown = (c) => c.parentElement.getBoundingClientRect().width > 0;
-
-function drawAll() {
+// Whether each plot has a size is measured when sizes change (sizeCanvases, from the
+// ResizeObserver), never while drawing: reading layout in a frame after the page wrote
+// to the DOM would force a style and layout pass inside the frame.
+// At most `max` panels per call: while computing, a frame draws one panel and the next
+// frame the next, so no frame holds the main thread for several drawings.
+function drawAll(max = PANELS.length) {
   if (!ui.explorer) return;
   const cs = canvases();
   try {
-    for (let i = 0; i < cs.length; i++) {
-      if (ui.dirty[i] && shown(cs[i])) { ui.explorer.drawPanel(i, cs[i], ui.dpr); ui.dirty[i] = false; }
+    for (let i = 0; i < cs.length && max > 0; i++) {
+      if (ui.dirty[i] && ui.shown[i]) { ui.explorer.drawPanel(i, cs[i], ui.dpr); ui.dirty[i] = false; max -= 1; }
     }
   } catch (e) {
     showError(e);
@@ -314,7 +322,7 @@ function updateProgress() {
 // Work to do: the sweep, a playing run, or a panel to redraw.
 function busy() {
   const ex = ui.explorer;
-  return !!ex && (!ex.sweepDone() || (ui.playing && !ex.sgdDone() && !trained()) || ui.dirty.some(Boolean));
+  return !!ex && (!ex.sweepDone() || (ui.playing && !ex.sgdDone() && !trained()) || ui.dirty.some((d, i) => d && ui.shown[i]));
 }
 
 function wake() {
@@ -374,10 +382,13 @@ function frame(t) {
     }
     if (ui.playing && ex.sgdDone()) { setPlaying(false); changed = true; }
     const finished = ex.sweepDone() && (ex.sgdDone() || !ui.playing);
-    if (!changed || finished || t - lastRedraw >= Math.max(REDRAW_MS, 3 * redrawCost)) {
-      drawAll();
+    const pooling = pooled() && !ex.sweepDone() && !ui.sweepStopped;
+    const every = pooling ? Math.max(POOL_REDRAW_MS, 10 * redrawCost) : Math.max(REDRAW_MS, 3 * redrawCost);
+    if (!changed || finished || t - lastRedraw >= every) {
+      drawAll(finished ? PANELS.length : 1);
       updateProgress();
-      if (changed) lastRedraw = redrewAt = t;
+      // The redraw ends when every panel is drawn (one per frame meanwhile).
+      if (changed && !ui.dirty.some((d, i) => d && ui.shown[i])) lastRedraw = redrewAt = t;
     }
     if (changed) refreshSummaries(finished);
   }

@@ -122,3 +122,11 @@ export function workerTicks() {
   return ticks;
 }
 export const used = (a, b) => [...b].reduce((sum, [t, v]) => sum + Math.max(0, v - (a.get(t) || 0)), 0) / 100;
+
+// Press Step `times` times and wait until the runs took those strides (a fortieth of
+// their steps each): the SGD runs compute in a worker, whose news come a moment later.
+export async function step(page, times = 1) {
+  const p0 = await page.evaluate(() => window.lazyExplorer.explorer.sgdProgress());
+  for (let i = 0; i < times; i++) await page.locator("#step").click();
+  await page.waitForFunction(([p, k]) => window.lazyExplorer.explorer.sgdProgress() >= Math.min(1, p + k / 40) - 1e-9, [p0, times], { timeout: 20000 });
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { start, open, OUT, sweepDone, builtAfter, builds, inkOf, downloadOf, setControl } from "./harness.mjs";
+import { start, open, OUT, sweepDone, builtAfter, builds, inkOf, downloadOf, setControl, step } from "./harness.mjs";
 
 let env;
 before(async () => { env = await start(); });
@@ -25,14 +25,12 @@ test("the link reproduces the settings and the numbers; a bad link falls back wi
   await sweepDone(page);
   for (const [id, v] of changes) assert.match(page.url(), new RegExp(`[#&]${id}=${encodeURIComponent(v).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(&|$)`), `${id} missing from the link ${page.url()}`);
   assert.match(page.url(), /#v=1&/, "the link carries the format version");
-  await page.locator("#step").click();
-  await page.locator("#step").click();
+  await step(page, 2);
   const a = await exportedJson(page);
   // The same link in a fresh page.
   const again = await open(env, page.url());
   await sweepDone(again.page);
-  await again.page.locator("#step").click();
-  await again.page.locator("#step").click();
+  await step(again.page, 2);
   const b = await exportedJson(again.page);
   assert.deepEqual(b.settings, a.settings);
   for (const [id, v] of changes) assert.equal(await again.page.locator("#" + id).inputValue(), v);
@@ -277,7 +275,7 @@ test("keyboard: Space plays and pauses, Right arrow steps, R resets; not while t
 test("exports: PNG, SVG and CSV of each plot and JSON of everything carry the data shown", async () => {
   const { page, context, problems } = await open(env);
   await sweepDone(page);
-  await page.locator("#step").click();
+  await step(page);
   const ex = await page.evaluate(() => {
     const e = window.lazyExplorer.explorer;
     const a = Array.from;
@@ -334,8 +332,7 @@ test("exports: PNG, SVG and CSV of each plot and JSON of everything carry the da
 test("hover reads out the nearest point; Show data builds a table; text alternatives carry numbers", async () => {
   const { page, context, problems } = await open(env);
   await sweepDone(page);
-  await page.locator("#step").click();
-  await page.waitForTimeout(100);
+  await step(page);
   // The NN dot at the 6th N/d: hover a few pixels off it.
   const target = await page.evaluate(() => {
     const e = window.lazyExplorer.explorer;
