@@ -20,8 +20,9 @@ const SLICE_MS = 10;          // compute per animation frame
 // Frames that come late anyway (a slow engine, a busy machine) get a longer compute
 // slice, up to 3 x SLICE_MS: the share of time spent computing stays up.
 const REDRAW_MS = 50;
-// While the worker pool computes the sweep, the main thread's redraws take their core
-// time from the workers: at most every POOL_REDRAW_MS (and a tenth of the time).
+// While the pool's workers compute the sweep, the main thread's redraws (and the
+// engine's compositing of them) take their core time from the workers:
+// at most every POOL_REDRAW_MS while the pool computes (a tenth of the time).
 const POOL_REDRAW_MS = 250;
 let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
 let INPUTS = [];              // the table's settings with a form control (regimes aside)
