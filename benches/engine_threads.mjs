@@ -3,30 +3,11 @@
 // the X server under xvfb-run, the driver): CPU seconds per second of wall time,
 // sampled from /proc over `secs` seconds after Play. Linux only.
 //   ENGINES=webkit node benches/engine_threads.mjs [secs=3]
-import fs from "node:fs";
 import { serve, launch, until, sleep, ENGINES } from "../tests/e2e-engines/engines.mjs";
+import { threadTicks } from "../tests/e2e/harness.mjs";
 
 const secs = Number(process.argv[2] || 3);
 const chosen = (process.env.ENGINES || ENGINES.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
-
-// CPU ticks by "process/thread" name and thread id.
-function ticks() {
-  const out = new Map();
-  for (const p of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(p)) continue;
-    let pname, tasks;
-    try { pname = fs.readFileSync(`/proc/${p}/comm`, "utf8").trim(); tasks = fs.readdirSync(`/proc/${p}/task`); } catch { continue; }
-    for (const t of tasks) {
-      try {
-        const s = fs.readFileSync(`/proc/${p}/task/${t}/stat`, "utf8");
-        const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-        const tname = fs.readFileSync(`/proc/${p}/task/${t}/comm`, "utf8").trim();
-        out.set(t, { name: `${pname}/${tname}`, ticks: Number(f[11]) + Number(f[12]) });
-      } catch { /* gone */ }
-    }
-  }
-  return out;
-}
 
 const server = await serve();
 try {
@@ -38,10 +19,10 @@ try {
       await sleep(300);
       await b.click("#play");
       await sleep(500);
-      const a = ticks();
+      const a = threadTicks();
       const t0 = Date.now();
       await sleep(secs * 1000);
-      const z = ticks();
+      const z = threadTicks();
       const wall = (Date.now() - t0) / 1000;
       const by = new Map();
       for (const [t, v] of z) {

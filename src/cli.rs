@@ -473,7 +473,7 @@ fn figure(stdout: &mut dyn Write, preset: &str, d: usize, draws: usize, sgd_d: O
             }
         }
     }
-    let svg = export::svg_of(1400, 560, |area| plot::draw_figure(area, &left, &right, &Style { scale: 1.0, font_px: 15.0 }).map(|_| ())).map_err(Fail::Runtime)?;
+    let svg = export::svg_of::<plotters::prelude::SVGBackend>(1400, 560, |area| plot::draw_figure(area, &left, &right, &Style { scale: 1.0, font_px: 15.0 }).map(|_| ())).map_err(Fail::Runtime)?;
     write_file(out, &svg)?;
     if let Some(path) = csv {
         let mut rows = Vec::new();

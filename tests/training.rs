@@ -17,6 +17,15 @@ fn build(pairs: &[(&str, &str)]) -> Result<Explorer, PageError> {
     Explorer::from_settings(&getter(pairs), &Limits::web())
 }
 
+/// A fake clock that moves one tick each time it is read.
+fn ticking() -> impl Fn() -> f64 {
+    let t = Cell::new(0.0);
+    move || {
+        t.set(t.get() + 1.0);
+        t.get()
+    }
+}
+
 /// One run's records as bit patterns: (regime, samples, risks, overlaps).
 type Records = (String, Vec<u64>, Vec<u64>, Vec<(u64, u64)>);
 
@@ -44,11 +53,7 @@ fn a_workers_news_give_the_records_the_page_computes_itself() {
         // steps), in slices of varying length; the page takes news now and then.
         let mut page = build(&pairs).unwrap();
         let mut worker = Trainer::from_settings(&getter(&pairs), &Limits::web()).unwrap();
-        let clock = Cell::new(0.0);
-        let now = || {
-            clock.set(clock.get() + 1.0);
-            clock.get()
-        };
+        let now = ticking();
         let mut slices = 0;
         while !worker.done() {
             worker.advance_paced(1.0 + (slices % 7) as f64, 16.0, &now);
@@ -79,11 +84,7 @@ fn a_divergence_in_the_worker_is_reported_once_naming_its_step_size() {
     let local = (0..200).find_map(|_| own.advance_sgd_steps(10).err()).expect("eta = 50 should diverge");
     let mut page = build(&pairs).unwrap();
     let mut worker = Trainer::from_settings(&getter(&pairs), &Limits::web()).unwrap();
-    let tick = Cell::new(0.0);
-    let now = || {
-        tick.set(tick.get() + 1.0);
-        tick.get()
-    };
+    let now = ticking();
     let mut reported = None;
     for _ in 0..400 {
         worker.advance_paced(2.0, 16.0, &now);

@@ -24,6 +24,23 @@ const MAX_WORKERS = 8;
 // never idles for a round trip between small units (src/experiment.rs, Sweep::take_for).
 const DEPTH = 2;
 
+/** A module worker running www/worker.js (`url`) with the page's wasm `build`:
+ *  `onMessage(data)` gets its messages and `onCrash(message)` its failures (an uncaught
+ *  error, an unreadable message). Returns null where workers cannot start. */
+export function startWorker(url, build, onMessage, onCrash, what = "the worker") {
+  let w;
+  try {
+    w = new Worker(url, { type: "module" });
+  } catch (e) {
+    return null;
+  }
+  w.onmessage = (ev) => onMessage(ev.data);
+  w.onerror = (ev) => { ev.preventDefault(); onCrash(ev.message || `${what} stopped`); };
+  w.onmessageerror = () => onCrash(`a message from ${what} could not be read`);
+  w.postMessage({ type: "init", build });
+  return w;
+}
+
 export function defaultSize() {
   const n = (typeof navigator !== "undefined" && navigator.hardwareConcurrency) || 2;
   return Math.max(1, Math.min(MAX_WORKERS, n));
@@ -59,18 +76,13 @@ export class Pool {
   }
 
   spawn() {
-    let w;
-    try {
-      w = new Worker(this.url, { type: "module" });
-    } catch (e) {
+    const slot = { w: null, ready: false, inflight: new Set(), gen: -1 };
+    const w = startWorker(this.url, this.build, (m) => this.receive(slot, m), (message) => this.crash(slot, message));
+    if (!w) {
       this.ok = false;
       return null;
     }
-    const slot = { w, ready: false, inflight: new Set(), gen: -1 };
-    w.onmessage = (ev) => this.receive(slot, ev.data);
-    w.onerror = (ev) => { ev.preventDefault(); this.crash(slot, ev.message || "the worker stopped"); };
-    w.onmessageerror = () => this.crash(slot, "a message from the worker could not be read");
-    w.postMessage({ type: "init", build: this.build });
+    slot.w = w;
     if (this.settings) { w.postMessage({ type: "config", gen: this.gen, settings: this.settings }); slot.gen = this.gen; }
     return slot;
   }

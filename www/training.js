@@ -14,6 +14,7 @@
 //                       on its main thread)
 // onNews(news) gets the numbers (a Float64Array) for Explorer.acceptTraining; a crash
 // calls onFallback.
+import { startWorker } from "./pool.js";
 
 export class Training {
   constructor({ build = "simd128", onNews = () => {}, onError = () => {}, onFallback = () => {}, url = new URL("./worker.js", import.meta.url) } = {}) {
@@ -25,17 +26,8 @@ export class Training {
   }
 
   spawn() {
-    let w;
-    try {
-      w = new Worker(this.url, { type: "module" });
-    } catch (e) {
-      this.ok = false;
-      return null;
-    }
-    w.onmessage = (ev) => this.receive(ev.data);
-    w.onerror = (ev) => { ev.preventDefault(); this.crash(ev.message || "the training worker stopped"); };
-    w.onmessageerror = () => this.crash("a message from the training worker could not be read");
-    w.postMessage({ type: "init", build: this.build });
+    const w = startWorker(this.url, this.build, (m) => this.receive(m), (message) => this.crash(message), "the training worker");
+    if (!w) this.ok = false;
     this.ready = false;
     return w;
   }

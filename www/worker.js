@@ -38,12 +38,7 @@ async function handle(m) {
     post({ type: "ready" });
   } else if (m.type === "config") {
     gen = m.gen;
-    if (sweep) { sweep.free(); sweep = null; }
-    try {
-      sweep = new mod.SweepWorker(m.settings);
-    } catch (e) {
-      report(e, null);
-    }
+    sweep = rebuild(sweep, mod.SweepWorker, m.settings);
   } else if (m.type === "unit") {
     if (m.gen !== gen || !sweep) return;
     const t0 = performance.now();
@@ -59,12 +54,7 @@ async function handle(m) {
   } else if (m.type === "train") {
     gen = m.gen;
     playing = false;
-    if (trainer) { trainer.free(); trainer = null; }
-    try {
-      trainer = new mod.SgdWorker(m.settings);
-    } catch (e) {
-      report(e, null);
-    }
+    trainer = rebuild(trainer, mod.SgdWorker, m.settings);
   } else if (m.type === "play") {
     if (m.gen !== gen || !trainer) return;
     if (m.on && !playing) lastSlice = 0; // a new start earns no steps for the time paused
@@ -83,6 +73,17 @@ async function handle(m) {
   } else if (m.type === "crash") {
     // A forced crash (tests): an exception nobody catches, as a bug would throw.
     setTimeout(() => { throw new Error("forced worker crash"); }, 0);
+  }
+}
+
+// The worker's copy for new settings (the old one freed); null, reported, if refused.
+function rebuild(old, Copy, settings) {
+  if (old) old.free();
+  try {
+    return new Copy(settings);
+  } catch (e) {
+    report(e, null);
+    return null;
   }
 }
 

@@ -12,7 +12,7 @@ use crate::finite;
 use crate::model::ModelKind;
 use crate::params::Curve;
 use crate::plot::either::Either;
-use crate::plot::{self, Panel, Style};
+use crate::plot::{self, Style};
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
 use serde_json::{json, Map, Value};
@@ -68,29 +68,15 @@ pub fn csv<S: AsRef<str>>(columns: &[S], rows: &[Vec<Value>]) -> String {
     out
 }
 
-/// An SVG document of `w` x `h` pixels of what `draw` draws (plotters' SVG backend).
-pub fn svg_of(w: u32, h: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>) -> Result<String, String> {
-    let mut out = String::new();
-    {
-        let area = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
-        draw(&area).map_err(|e| format!("drawing failed: {e}"))?;
-        area.present().map_err(|e| format!("drawing failed: {e}"))?;
-    }
-    Ok(out)
-}
-
-/// Draw a panel as an SVG document of `w` x `h` pixels.
-pub fn svg(panel: &Panel, w: u32, h: u32, style: &Style) -> Result<String, String> {
-    svg_of(w, h, |area| plot::draw_panel(area, panel, style).map(|_| ()))
-}
-
-/// [`svg`] through [`Either`]`<L, SVGBackend>`, for a caller that also draws on `L` (the
-/// page's canvas): plotters' drawing code is then compiled once for both.
-pub fn svg_beside<L: DrawingBackend>(panel: &Panel, w: u32, h: u32, style: &Style) -> Result<String, String> {
+/// An SVG document of `w` x `h` pixels of what `draw` draws (plotters' SVG backend),
+/// held in an [`Either`]`<L, SVGBackend>`: a caller that also draws on another backend
+/// `L` (the page, on its canvas) names it, so plotters' drawing code is compiled once
+/// for both; `L = SVGBackend` where there is no other.
+pub fn svg_of<L: DrawingBackend>(w: u32, h: u32, draw: impl FnOnce(&DrawingArea<Either<L, SVGBackend>, Shift>) -> Result<(), String>) -> Result<String, String> {
     let mut out = String::new();
     {
         let area = Either::<L, SVGBackend>::Right(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
-        plot::draw_panel(&area, panel, style).map_err(|e| format!("drawing failed: {e}"))?;
+        draw(&area).map_err(|e| format!("drawing failed: {e}"))?;
         area.present().map_err(|e| format!("drawing failed: {e}"))?;
     }
     Ok(out)
@@ -220,13 +206,13 @@ impl Explorer {
         self.svg_beside::<SVGBackend>(panel, width, height)
     }
 
-    /// [`Self::svg`] drawn through [`Either`]`<L, SVGBackend>` ([`svg_beside`]): the
-    /// page passes its canvas backend, on which it draws the same panels.
+    /// [`Self::svg`] drawn through [`Either`]`<L, SVGBackend>` ([`svg_of`]): the page
+    /// passes its canvas backend, on which it draws the same panels.
     pub fn svg_beside<L: DrawingBackend>(&self, panel: u32, width: u32, height: u32) -> Result<String, PageError> {
         let (p, _) = self.panel(panel)?;
         let (w, h) = (width.clamp(120, 4000), height.clamp(100, 4000));
         let style = Style { scale: 1.0, font_px: font_px(w as f64, self.text_scale) };
-        svg_beside::<L>(&p, w, h, &style).map_err(|e| PageError::new(e, None))
+        svg_of::<L>(w, h, |area| plot::draw_panel(area, &p, &style).map(|_| ())).map_err(|e| PageError::new(e, None))
     }
 
     /// Everything the three panels show, as one JSON document: theory lines, the

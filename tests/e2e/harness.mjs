@@ -101,27 +101,41 @@ export async function setControl(page, id, value) {
   else { await el.fill(value); await el.dispatchEvent("change"); }
 }
 
-// CPU ticks used so far by each of the browser's worker threads (Chromium names them
-// "DedicatedWorker"), by thread id; `used(a, b)` is the CPU seconds from snapshot a to
-// b (a thread that ended meanwhile adds nothing).
-export function workerTicks() {
-  const ticks = new Map();
+// CPU ticks used so far by every thread of every process, by thread id:
+// {name: "process/thread", thread, ticks} (Linux /proc; a thread that ends meanwhile is
+// left out).
+export function threadTicks() {
+  const out = new Map();
   for (const p of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(p)) continue;
-    let tasks;
-    try { tasks = fs.readdirSync(`/proc/${p}/task`); } catch { continue; }
+    let pname, tasks;
+    try { pname = fs.readFileSync(`/proc/${p}/comm`, "utf8").trim(); tasks = fs.readdirSync(`/proc/${p}/task`); } catch { continue; }
     for (const t of tasks) {
       try {
-        if (!fs.readFileSync(`/proc/${p}/task/${t}/comm`, "utf8").startsWith("DedicatedWorker")) continue;
         const s = fs.readFileSync(`/proc/${p}/task/${t}/stat`, "utf8");
         const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-        ticks.set(t, Number(f[11]) + Number(f[12]));
+        const tname = fs.readFileSync(`/proc/${p}/task/${t}/comm`, "utf8").trim();
+        out.set(t, { name: `${pname}/${tname}`, thread: tname, ticks: Number(f[11]) + Number(f[12]) });
       } catch { /* the thread ended */ }
     }
   }
-  return ticks;
+  return out;
+}
+
+// The same for the browser's worker threads only (Chromium names them
+// "DedicatedWorker"), as ticks by thread id; `used(a, b)` is the CPU seconds from
+// snapshot a to b (a thread that ended meanwhile adds nothing).
+export function workerTicks() {
+  return new Map([...threadTicks()].filter(([, v]) => v.thread.startsWith("DedicatedWorker")).map(([t, v]) => [t, v.ticks]));
 }
 export const used = (a, b) => [...b].reduce((sum, [t, v]) => sum + Math.max(0, v - (a.get(t) || 0)), 0) / 100;
+
+// Cores the browser's worker threads use over the next `ms` milliseconds.
+export async function workerCores(page, ms) {
+  const a = workerTicks();
+  await page.waitForTimeout(ms);
+  return used(a, workerTicks()) / (ms / 1000);
+}
 
 // Press Step `times` times and wait until the runs took those strides (a fortieth of
 // their steps each): the SGD runs compute in a worker, whose news come a moment later.

@@ -4,7 +4,7 @@
 // replaced without changing the numbers. Run: node --test tests/e2e/pool.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, open, sweepDone, workerTicks, used } from "./harness.mjs";
+import { start, open, sweepDone, workerCores } from "./harness.mjs";
 
 let env;
 before(async () => { env = await start(); });
@@ -116,18 +116,14 @@ test("cancel stops every worker within 100 ms", async () => {
   // Wait until the workers run (the wasm loaded, units handed out), then measure.
   await page.waitForFunction(() => window.testPool.workers.length === 2 && window.testPool.workers.every((w) => w.ready && w.inflight.size > 0), null, { timeout: 20000 });
   await page.waitForTimeout(400);
-  const c0 = workerTicks();
-  await page.waitForTimeout(500);
-  const busy = used(c0, workerTicks()) / 0.5;
+  const busy = await workerCores(page, 500);
   const cancelled = await page.evaluate(() => {
     const t0 = performance.now();
     window.testPool.cancel();
     return { ms: performance.now() - t0, workers: window.testPool.workers.length, busy: window.testPool.busy };
   });
   await page.waitForTimeout(100);
-  const c1 = workerTicks();
-  await page.waitForTimeout(500);
-  const after = used(c1, workerTicks()) / 0.5;
+  const after = await workerCores(page, 500);
   console.log(`# worker threads' cores while computing ${busy.toFixed(2)}, from 100 to 600 ms after cancel ${after.toFixed(2)}; cancel() took ${cancelled.ms.toFixed(1)} ms`);
   assert.equal(cancelled.workers, 0);
   assert.equal(cancelled.busy, false);

@@ -5,7 +5,7 @@
 // Run: node --test tests/e2e/training.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, open, sweepDone, workerTicks, used } from "./harness.mjs";
+import { start, open, sweepDone, workerCores } from "./harness.mjs";
 
 let env;
 before(async () => { env = await start(); });
@@ -52,15 +52,11 @@ test("Step takes a fortieth of the steps; Pause and plots out of view leave the 
   // Playing: the worker computes. Paused: from 100 ms on, it uses no CPU.
   await page.locator("#play").click();
   await page.waitForFunction(() => window.lazyExplorer.explorer.sgdProgress() > 0.05, null, { timeout: 60000 });
-  const c0 = workerTicks();
-  await page.waitForTimeout(400);
-  const playing = used(c0, workerTicks()) / 0.4;
+  const playing = await workerCores(page, 400);
   await page.locator("#play").click();
   await page.waitForTimeout(100);
   const p0 = await progress();
-  const c1 = workerTicks();
-  await page.waitForTimeout(400);
-  const paused = used(c1, workerTicks()) / 0.4;
+  const paused = await workerCores(page, 400);
   assert.equal(await progress(), p0, "no progress while paused");
   console.log(`# training worker's cores: playing ${playing.toFixed(2)}, paused ${paused.toFixed(2)}`);
   assert.ok(playing > 0.3, `a playing worker computes (saw ${playing.toFixed(2)} cores)`);
@@ -72,9 +68,7 @@ test("Step takes a fortieth of the steps; Pause and plots out of view leave the 
   await page.waitForFunction(() => !window.lazyExplorer.seen(), null, { timeout: 5000 });
   await page.waitForTimeout(100);
   const p1 = await progress();
-  const c2 = workerTicks();
-  await page.waitForTimeout(400);
-  const hidden = used(c2, workerTicks()) / 0.4;
+  const hidden = await workerCores(page, 400);
   assert.equal(await progress(), p1, "no progress while unseen");
   assert.ok(hidden < 0.05, `an unseen page's worker is idle (saw ${hidden.toFixed(2)} cores)`);
   await page.evaluate(() => window.scrollTo(0, 0));
