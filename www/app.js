@@ -14,17 +14,17 @@ import { REGIMES, FIELDS, PRESETS, COLORS, SETTINGS, HIDEABLE, useTable, default
 
 const $ = (id) => document.getElementById(id);
 const SLICE_MS = 10;          // compute per animation frame
-// While computing, plots and progress bars redraw at most every REDRAW_MS, and less often
-// where a redrawn frame costs more (WebKitGTK compositing in software: ~150 ms), so the
-// redraws take at most about a third of the time (README, "Browsers").
-// Frames that come late anyway (a slow engine, a busy machine) get a longer compute
-// slice, up to 3 x SLICE_MS: the share of time spent computing stays up.
+// While computing, plots and progress bars redraw at most every REDRAW_MS (POOL_REDRAW_MS
+// while the pool computes the sweep), and less often where a redraw costs more: the
+// frame after a redraw comes late by what the engine spent on it (its compositing: in
+// WebKitGTK without a GPU, ~130 ms of software OpenGL per redraw). The redraws then come
+// at most every 3x that cost while the main thread computes, and every 10x while workers
+// compute (the compositor's threads take their cores from the workers; README,
+// "Browsers"). Frames that come late get a longer compute slice, up to 3 x SLICE_MS.
 const REDRAW_MS = 50;
-// While the pool's workers compute the sweep, the main thread's redraws (and the
-// engine's compositing of them) take their core time from the workers:
-// at most every POOL_REDRAW_MS while the pool computes (a tenth of the time).
 const POOL_REDRAW_MS = 250;
 let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
+let frameGap = 1000 / 60;     // the shortest time between two frames seen (the display's)
 let INPUTS = [];              // the table's settings with a form control (regimes aside)
 const PANELS = ["width", "sgd", "overlap"];
 const EMBED_TEXT_SCALE = 1.5; // projector-sized plot text in embed mode
@@ -283,12 +283,15 @@ function sizeCanvases() {
 // to the DOM would force a style and layout pass inside the frame.
 // At most `max` panels per call: while computing, a frame draws one panel and the next
 // frame the next, so no frame holds the main thread for several drawings.
-function drawAll(max = PANELS.length) {
+// `only`: the panels of the redraw in progress (each is cleared there once drawn).
+function drawAll(max = PANELS.length, only = null) {
   if (!ui.explorer) return;
   const cs = canvases();
   try {
     for (let i = 0; i < cs.length && max > 0; i++) {
-      if (ui.dirty[i] && ui.shown[i]) { ui.explorer.drawPanel(i, cs[i], ui.dpr); ui.dirty[i] = false; max -= 1; }
+      if (only && !only[i]) continue;
+      if (only) only[i] = false;
+      if (ui.dirty[i] && ui.shown[i]) { ui.dirty[i] = false; max -= 1; ui.explorer.drawPanel(i, cs[i], ui.dpr); }
     }
   } catch (e) {
     showError(e);
@@ -320,22 +323,73 @@ function updateProgress() {
 }
 
 // ---- the loop ----------------------------------------------------------------------
-// Work to do: the sweep, a playing run, or a panel to redraw.
-function busy() {
+// An animation frame is requested only when it has work: a slice of computing on the
+// main thread (no workers), a redraw the visitor asked for (wake: settings, a resize,
+// Play), or a redraw of what the workers sent (news), at most every redrawEvery() ms
+// and woken by a timer until then. No frame is requested just to wait: an engine
+// that composites each frame in software (WebKitGTK without a GPU) spends a core's
+// time on frames in which nothing changed, time the workers then lack.
+let newsTimer = 0;
+let urgent = true;   // a redraw the visitor asked for: draw in the next frame
+let round = null;    // the panels of a redraw in progress (one per frame while computing)
+
+const anyDirty = () => ui.dirty.some((d, i) => d && ui.shown[i]);
+const fresh = () => (pooled() && ui.pool.fresh) || ui.sgdFresh;
+
+// Computing on the main thread (no worker for it), or a run to stop.
+function mainWork() {
   const ex = ui.explorer;
-  return !!ex && (!ex.sweepDone() || (ui.playing && !ex.sgdDone() && !trained()) || ui.dirty.some((d, i) => d && ui.shown[i]));
+  if (!ex) return false;
+  const sweeping = !ex.sweepDone() && !ui.sweepStopped && !pooled();
+  return sweeping || (ui.playing && (ex.sgdDone() || !trained()));
 }
 
+function redrawEvery() {
+  const ex = ui.explorer;
+  const pooling = pooled() && ex && !ex.sweepDone() && !ui.sweepStopped;
+  if (mainWork()) return Math.max(REDRAW_MS, 3 * redrawCost);
+  return Math.max(pooling ? POOL_REDRAW_MS : REDRAW_MS, 10 * redrawCost);
+}
+
+// Milliseconds until the next frame has work (Infinity: none).
+function nextWork() {
+  if (!ui.explorer) return Infinity;
+  if (mainWork() || redrewAt) return 0; // redrewAt: the frame that measures a redraw's cost
+  if (!anyDirty() && !fresh()) return Infinity;
+  if (urgent || round) return 0;
+  return Math.max(0, lastRedraw + redrawEvery() - performance.now());
+}
+
+function schedule() {
+  if (frameId || !seen()) return;
+  const wait = nextWork();
+  if (wait === Infinity) return;
+  if (wait <= 0) {
+    clearTimeout(newsTimer);
+    newsTimer = 0;
+    frameId = requestAnimationFrame(frame);
+  } else if (!newsTimer) {
+    newsTimer = setTimeout(() => { newsTimer = 0; schedule(); }, wait);
+  }
+}
+
+// The visitor changed something: what is dirty redraws in the next frame.
 function wake() {
-  if (!frameId && seen() && busy()) frameId = requestAnimationFrame(frame);
+  urgent = true;
+  schedule();
+}
+
+// A worker sent values: they redraw at the next redraw time.
+function gotNews() {
+  schedule();
 }
 
 // Seen again (or hidden): a transform may have changed meanwhile (a deck rescaled).
 function seenChanged() {
   if (seen()) sizeCanvases();
-  // Unseen, the workers take no new units (those in flight finish); seen, frames resume
-  // and hand them out again.
-  if (ui.pool) ui.pool.paused = !seen();
+  // Unseen, the workers take no new units (those in flight finish); seen, they get
+  // units again.
+  if (ui.pool) { ui.pool.paused = !seen(); if (seen()) ui.pool.advance(); }
   // The training worker runs only while the page plays and is seen.
   if (trained()) ui.training.play(ui.playing && seen());
   wake();
@@ -345,8 +399,9 @@ function frame(t) {
   frameId = 0;
   if (!seen()) { redrewAt = 0; return; } // resumes from wake() when seen again
   ui.frames += 1;
-  if (redrewAt) { redrawCost = t - redrewAt; redrewAt = 0; }
   const dt = lastFrame ? t - lastFrame : 0;
+  if (dt > 0 && dt < frameGap) frameGap = dt;
+  if (redrewAt) { redrawCost = Math.max(0, t - redrewAt - frameGap); redrewAt = 0; }
   slice = Math.min(3 * SLICE_MS, Math.max(SLICE_MS, dt - 8));
   lastFrame = t;
   const ex = ui.explorer;
@@ -369,13 +424,14 @@ function frame(t) {
       // frame that saw the sweep still running).
       if (pooled() && ui.pool.fresh) { ui.pool.fresh = false; ui.dirty[0] = true; changed = true; }
       if (ex.sweepDone() && ui.timings.sweep === null) ui.timings.sweep = performance.now();
+      if (ex.sweepDone() && trained()) ui.training.warm(); // the sweep's workers are done starting
       // The worker's news come by message (onNews); without it, train here.
       if (training && !trained()) {
         ex.advanceSgdPaced(share, dt); // at the pace of the settings (full speed by default)
         ui.dirty[1] = ui.dirty[2] = true;
         changed = true;
       }
-      if (ui.sgdFresh) { ui.sgdFresh = false; changed = true; }
+      if (ui.sgdFresh) { ui.sgdFresh = false; ui.dirty[1] = ui.dirty[2] = true; changed = true; }
     } catch (e) {
       showError(e);
       setPlaying(false);
@@ -383,19 +439,24 @@ function frame(t) {
     }
     if (ui.playing && ex.sgdDone()) { setPlaying(false); changed = true; }
     const finished = ex.sweepDone() && (ex.sgdDone() || !ui.playing);
-    const pooling = pooled() && !ex.sweepDone() && !ui.sweepStopped;
-    const every = pooling ? Math.max(POOL_REDRAW_MS, 10 * redrawCost) : Math.max(REDRAW_MS, 3 * redrawCost);
-    if (!changed || finished || t - lastRedraw >= every) {
-      drawAll(finished ? PANELS.length : 1);
+    // A redraw covers the panels dirty when it starts, one per frame while computing;
+    // values that come meanwhile wait for the next redraw.
+    if (!round && anyDirty() && (urgent || finished || t - lastRedraw >= redrawEvery())) round = ui.dirty.map((d, i) => d && ui.shown[i]);
+    if (round) {
+      // One panel per frame while the main thread computes or the pool sweeps (a panel at
+      // paper scale takes tens of ms); else the whole redraw in one frame (one composite).
+      const oneByOne = !finished && (mainWork() || (pooled() && !ex.sweepDone() && !ui.sweepStopped));
+      drawAll(oneByOne ? 1 : PANELS.length, round);
       updateProgress();
-      // The redraw ends when every panel is drawn (one per frame meanwhile).
-      if (changed && !ui.dirty.some((d, i) => d && ui.shown[i])) lastRedraw = redrewAt = t;
+      if (!round.some(Boolean)) { round = null; urgent = false; lastRedraw = redrewAt = t; }
+    } else if (!anyDirty()) {
+      urgent = false;
+      updateProgress();
     }
     if (changed) refreshSummaries(finished);
   }
-  wake();
-  // Stopped (idle or unseen): the next frame's distance from this one is no redraw cost.
-  if (!frameId) redrewAt = 0;
+  // After a redraw, the next frame comes at once: how late it comes is the redraw's cost.
+  schedule();
 }
 
 // ---- the width sweep on the worker pool ------------------------------------------
@@ -408,16 +469,18 @@ const pooled = () => ui.pool !== null && ui.pool.ok;
 // the main thread computes.
 const workersAllowed = () => new URLSearchParams(location.search).get("workers") !== "0" && typeof Worker === "function" && location.protocol !== "file:";
 
-function makePool(build) {
+function makePool(build, compiled) {
   const asked = new URLSearchParams(location.search).get("workers");
   if (!workersAllowed()) return null;
   const size = asked && /^[1-8]$/.test(asked) ? Number(asked) : undefined;
   return new Pool({
     build,
+    compiled,
     size,
     onProgress: () => {
       ui.pool.fresh = true;
-      wake(); // the frame loop may be idle while only the workers compute
+      document.body.dataset.workers = String(ui.pool.workers.length); // it grows with the work
+      gotNews(); // the frame loop may be idle while only the workers compute
       if (ui.timings.sweep === null && ui.explorer && ui.explorer.sweepDone()) ui.timings.sweep = performance.now();
     },
     onError: (e) => { showError(e); ui.dirty[0] = true; },
@@ -429,10 +492,11 @@ function makePool(build) {
 // ---- the SGD runs in a worker ------------------------------------------------------
 const trained = () => ui.training !== null && ui.training.ok;
 
-function makeTraining(build) {
+function makeTraining(build, compiled) {
   if (!workersAllowed()) return null;
   return new Training({
     build,
+    compiled,
     onNews: (news) => {
       const ex = ui.explorer;
       if (!ex) return;
@@ -442,9 +506,8 @@ function makeTraining(build) {
         showError(e); // a divergence names its step size, as on the main thread
         setPlaying(false);
       }
-      ui.dirty[1] = ui.dirty[2] = true;
       ui.sgdFresh = true;
-      wake();
+      gotNews();
     },
     onError: (e) => { showError(e); setPlaying(false); },
     // The worker failed: train on the main thread, from the start of the runs.
@@ -665,8 +728,8 @@ async function main() {
   const wasm = globalThis.lazyTrainingInline ? await globalThis.lazyTrainingInline() : await loadWasm();
   Wasm = wasm.module;
   Explorer = wasm.module.Explorer;
-  ui.pool = makePool(wasm.build);
-  ui.training = makeTraining(wasm.build);
+  ui.pool = makePool(wasm.build, wasm.compiled);
+  ui.training = makeTraining(wasm.build, wasm.compiled);
   useTable(JSON.parse(wasm.module.settingsTable()));
   INPUTS = Object.keys(FIELDS).filter((k) => k !== "regimes");
   renderPresets();
@@ -719,6 +782,7 @@ async function main() {
     showLink(p.state, p.notes);
   });
   PANELS.forEach((p, i) => hover(i, $("plot-" + p), $("hover-" + p)));
+  for (const c of canvases()) c.getContext("2d", { willReadFrequently: true });
   sizeCanvases();
   // Sizes change: redraw in the next frame (if seen).
   const resized = () => { sizeCanvases(); wake(); };

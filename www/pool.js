@@ -5,7 +5,7 @@
 // seed gives the same numbers with any number of workers.
 //
 // The page's interface is small:
-//   const pool = new Pool({ build, size, onError, onProgress });
+//   const pool = new Pool({ build, compiled, size, onError, onProgress });
 //   pool.start(explorer, settings)  a new computation (the old one's results are dropped)
 //   pool.advance()                  hand out units to idle workers (call once per frame)
 //   pool.cancel()                   stop every worker now (they are terminated)
@@ -23,11 +23,15 @@ const MAX_WORKERS = 8;
 // Units in flight per worker: a cheap next one waits in the worker's queue, so a worker
 // never idles for a round trip between small units (src/experiment.rs, Sweep::take_for).
 const DEPTH = 2;
+// A second worker (and each next one) starts only while the work left would take one
+// worker more than this (ms).
+const GROW_MS = 250;
 
-/** A module worker running www/worker.js (`url`) with the page's wasm `build`:
- *  `onMessage(data)` gets its messages and `onCrash(message)` its failures (an uncaught
- *  error, an unreadable message). Returns null where workers cannot start. */
-export function startWorker(url, build, onMessage, onCrash, what = "the worker") {
+/** A module worker running www/worker.js (`url`) with the page's wasm `build` (and its
+ *  compiled WebAssembly.Module `compiled`, if any, so that the worker does not compile
+ *  it again): `onMessage(data)` gets its messages and `onCrash(message)` its failures
+ *  (an uncaught error, an unreadable message). Returns null where workers cannot start. */
+export function startWorker(url, build, onMessage, onCrash, what = "the worker", compiled = null) {
   let w;
   try {
     w = new Worker(url, { type: "module" });
@@ -37,7 +41,11 @@ export function startWorker(url, build, onMessage, onCrash, what = "the worker")
   w.onmessage = (ev) => onMessage(ev.data);
   w.onerror = (ev) => { ev.preventDefault(); onCrash(ev.message || `${what} stopped`); };
   w.onmessageerror = () => onCrash(`a message from ${what} could not be read`);
-  w.postMessage({ type: "init", build });
+  try {
+    w.postMessage({ type: "init", build, module: compiled });
+  } catch (e) {
+    w.postMessage({ type: "init", build }); // an engine that cannot send a compiled module
+  }
   return w;
 }
 
@@ -47,8 +55,9 @@ export function defaultSize() {
 }
 
 export class Pool {
-  constructor({ build = "simd128", size = defaultSize(), onError = () => {}, onProgress = () => {}, onFallback = () => {}, url = new URL("./worker.js", import.meta.url) } = {}) {
+  constructor({ build = "simd128", compiled = null, size = defaultSize(), onError = () => {}, onProgress = () => {}, onFallback = () => {}, url = new URL("./worker.js", import.meta.url) } = {}) {
     this.build = build;
+    this.compiled = compiled;
     this.size = Math.max(1, Math.min(MAX_WORKERS, size | 0));
     this.onError = onError;
     this.onProgress = onProgress;
@@ -77,7 +86,7 @@ export class Pool {
 
   spawn() {
     const slot = { w: null, ready: false, inflight: new Set(), gen: -1 };
-    const w = startWorker(this.url, this.build, (m) => this.receive(slot, m), (message) => this.crash(slot, message));
+    const w = startWorker(this.url, this.build, (m) => this.receive(slot, m), (message) => this.crash(slot, message), "the worker", this.compiled);
     if (!w) {
       this.ok = false;
       return null;
@@ -108,10 +117,23 @@ export class Pool {
       s.w.postMessage({ type: "config", gen: this.gen, settings: this.settings });
       return true;
     });
-    while (this.ok && this.workers.length < this.size) {
+    // One worker to begin with; more as the sweep shows it has the work for them (grow).
+    if (this.ok && this.workers.length === 0) {
       const s = this.spawn();
-      if (!s) break;
-      this.workers.push(s);
+      if (s) this.workers.push(s);
+    }
+  }
+
+  // Another worker (up to `size`) while the work left, at the pace of the units so far
+  // on one worker, is more than GROW_MS: starting a worker (fetching its script,
+  // instantiating the wasm) costs more than a small sweep's whole computation.
+  grow() {
+    if (!this.ok || this.workers.length >= this.size || !this.ex) return;
+    const p = this.ex.sweepProgress();
+    if (!(p > 0) || p >= 1) return;
+    if ((this.busyMs * (1 - p)) / p > GROW_MS) {
+      const s = this.spawn();
+      if (s) this.workers.push(s);
     }
   }
 
@@ -157,6 +179,7 @@ export class Pool {
       }
       if (this.ex.sweepDone()) this.finished = performance.now();
       this.onProgress();
+      this.grow();
       this.advance();
     } else if (m.type === "error") {
       this.fail(Object.assign(new Error(m.message), { field: m.field }));

@@ -4,8 +4,9 @@
 // the page's Explorer takes them (acceptTraining) and shows the numbers it would have
 // computed itself, bit for bit.
 //
-//   const t = new Training({ build, onNews, onError, onFallback });
+//   const t = new Training({ build, compiled, onNews, onError, onFallback });
 //   t.start(settings)   new runs at step 0 (the old ones' news are dropped)
+//   t.warm()            start the worker now (else the first play or Step starts it)
 //   t.play(on)          run (at the settings' pace) or pause; paused costs nothing
 //   t.stride()          one press of Step
 //   t.pace(text)        a new pace; the runs go on
@@ -17,31 +18,44 @@
 import { startWorker } from "./pool.js";
 
 export class Training {
-  constructor({ build = "simd128", onNews = () => {}, onError = () => {}, onFallback = () => {}, url = new URL("./worker.js", import.meta.url) } = {}) {
-    Object.assign(this, { build, onNews, onError, onFallback, url });
+  constructor({ build = "simd128", compiled = null, onNews = () => {}, onError = () => {}, onFallback = () => {}, url = new URL("./worker.js", import.meta.url) } = {}) {
+    Object.assign(this, { build, compiled, onNews, onError, onFallback, url });
     this.worker = null;
+    this.settings = null;
     this.gen = 0;
     this.ready = false;
     this.ok = typeof Worker === "function";
   }
 
   spawn() {
-    const w = startWorker(this.url, this.build, (m) => this.receive(m), (message) => this.crash(message), "the training worker");
+    const w = startWorker(this.url, this.build, (m) => this.receive(m), (message) => this.crash(message), "the training worker", this.compiled);
     if (!w) this.ok = false;
     this.ready = false;
     return w;
   }
 
-  /** New runs from `settings` (the object the page's Explorer was built from). */
+  /** New runs from `settings` (the object the page's Explorer was built from). The
+   *  worker itself starts at the first warm(), play or Step: not while the page's
+   *  width sweep is starting its own workers. */
   start(settings) {
     this.gen += 1;
-    if (!this.worker && this.ok) this.worker = this.spawn();
-    if (this.worker) this.worker.postMessage({ type: "train", gen: this.gen, settings: { ...settings } });
+    this.settings = { ...settings };
+    if (this.worker) this.worker.postMessage({ type: "train", gen: this.gen, settings: this.settings });
   }
 
-  play(on) { if (this.worker) this.worker.postMessage({ type: "play", gen: this.gen, on: !!on }); }
-  stride() { if (this.worker) this.worker.postMessage({ type: "stride", gen: this.gen }); }
-  pace(text) { if (this.worker) this.worker.postMessage({ type: "pace", gen: this.gen, pace: String(text) }); }
+  /** Start the worker now (idempotent), so that Play answers at once. */
+  warm() {
+    if (this.worker || !this.ok || !this.settings) return;
+    this.worker = this.spawn();
+    if (this.worker) this.worker.postMessage({ type: "train", gen: this.gen, settings: this.settings });
+  }
+
+  play(on) { if (on) this.warm(); if (this.worker) this.worker.postMessage({ type: "play", gen: this.gen, on: !!on }); }
+  stride() { this.warm(); if (this.worker) this.worker.postMessage({ type: "stride", gen: this.gen }); }
+  pace(text) {
+    if (this.settings) this.settings.pace = String(text);
+    if (this.worker) this.worker.postMessage({ type: "pace", gen: this.gen, pace: String(text) });
+  }
 
   cancel() {
     this.gen += 1;

@@ -33,14 +33,28 @@ export function pickBuild(asked) {
   return validates(RELAXED_PROBE) ? "relaxed" : "simd128";
 }
 
-/** Import and initialise the chosen build: { build, module }. Rejects with a message a
- *  person can act on when this browser has no WebAssembly SIMD at all. */
+/** The compiled wasm of a build (a WebAssembly.Module): compiled once by the page and
+ *  handed to its workers, which then only instantiate it (no compiling per worker). */
+async function compile(build) {
+  const url = new URL(BUILDS[build].replace(/\.js$/, "_bg.wasm"), import.meta.url);
+  if (typeof WebAssembly.compileStreaming === "function") {
+    try {
+      return await WebAssembly.compileStreaming(fetch(url));
+    } catch (e) {
+      // A server that sends another MIME type than application/wasm: compile the bytes.
+    }
+  }
+  return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+}
+
+/** Import and initialise the chosen build: { build, module, compiled }. Rejects with a
+ *  message a person can act on when this browser has no WebAssembly SIMD at all. */
 export async function loadWasm(search = location.search) {
   if (typeof WebAssembly !== "object" || !validates(SIMD_PROBE)) {
     throw new Error("this browser has no WebAssembly SIMD, which the explorer needs: use Chrome or Edge 91+, Firefox 89+ or Safari 16.4+");
   }
   const build = pickBuild(new URLSearchParams(search).get("wasm"));
-  const module = await import(BUILDS[build]);
-  await module.default();
-  return { build, module };
+  const [module, compiled] = await Promise.all([import(BUILDS[build]), compile(build)]);
+  await module.default({ module_or_path: compiled });
+  return { build, module, compiled };
 }

@@ -5,7 +5,7 @@
 //  - a copy of the SGD runs (src/explorer/training.rs), advanced while the page plays,
 //    sending their news (the training worker).
 // No maths here.
-// Messages in:  {type: "init", build}  {type: "config", gen, settings}
+// Messages in:  {type: "init", build, module}   (module: the page's compiled wasm)  {type: "config", gen, settings}
 //               {type: "unit", gen, unit}  {type: "fail"} / {type: "crash"} (tests)
 //               {type: "train", gen, settings}  {type: "play", gen, on}
 //               {type: "stride", gen}  {type: "pace", gen, pace}
@@ -34,7 +34,8 @@ const post = (m) => self.postMessage(m);
 async function handle(m) {
   if (m.type === "init") {
     mod = await import(BUILDS[m.build] || BUILDS.simd128);
-    await mod.default();
+    // The page's compiled module when it could send one, else this worker compiles.
+    await mod.default(m.module instanceof WebAssembly.Module ? { module_or_path: m.module } : undefined);
     post({ type: "ready" });
   } else if (m.type === "config") {
     gen = m.gen;

@@ -182,10 +182,12 @@ test("embed mode in an iframe: only the plots and Play/Pause, filling the frame,
   const src = code.match(/src="([^"]+)"/)[1].replace(/&amp;/g, "&");
   const host = await open(env, env.base + "tests/e2e/embed-host.html", { width: 1280, height: 720 });
   // Let the host's own iframe finish loading first: switching src mid-load aborts its
-  // wasm download, which the harness would (rightly) report as a failed request.
+  // wasm download, which the harness would (rightly) report as a failed request. The
+  // training worker starts once the sweep is done: wait for it too.
   await host.page.waitForFunction(() => {
     const w = document.getElementById("frame").contentWindow;
-    return w.document.body && w.document.body.dataset.sweep === "done";
+    const t = w.lazyExplorer && w.lazyExplorer.training;
+    return w.document.body && w.document.body.dataset.sweep === "done" && (!t || !t.ok || t.ready);
   }, null, { timeout: 20000 });
   await host.page.evaluate((s) => { document.getElementById("frame").src = s; }, src);
   await host.page.waitForFunction(() => {
