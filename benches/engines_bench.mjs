@@ -9,6 +9,8 @@
 //   sweep_compute_s, sgd_compute_s  the same sweep and SGD run computed in one go
 //                outside the page loop (benches/wasm-bench.html: the same build, no
 //                frames, no drawing): what the engine's wasm costs, apart from the page
+//   sgd_compute_worker_s  the same SGD run in one go in a Web Worker (the page runs
+//                it in one)
 //   sgd_steps_s  qf NN SGD steps/s at d = 30, N = 15, batch 100, outside the page loop
 //   frame_hz     requestAnimationFrame callbacks per second on an idle page
 //   build        the wasm build www/wasm.js picked in that engine
@@ -51,8 +53,9 @@ async function raw(b, base) {
   await until(() => b.js(() => window.benchReady === true), 30000, "the bench page");
   const sweep = (await b.js(() => window.benchSweep())).secs;
   const run = (await b.js(() => window.benchSgdRun())).secs;
+  const inWorker = (await b.js(() => window.benchSgdRunInWorker())).secs;
   const steps = (await b.js(() => window.benchSgd(30, 15, 100, 20000))).steps_per_s;
-  return { sweep, run, steps };
+  return { sweep, run, inWorker, steps };
 }
 
 const server = await serve();
@@ -78,6 +81,7 @@ try {
         sgd_steps_s: med(bare.map((r) => r.steps)),
         sweep_compute_s: med(bare.map((r) => r.sweep)),
         sgd_compute_s: med(bare.map((r) => r.run)),
+        sgd_compute_worker_s: med(bare.map((r) => r.inWorker)),
         frame_hz: hz,
       };
       console.error(`[bench] ${name}: ${JSON.stringify(out[name])}`);
@@ -103,6 +107,7 @@ row("default sweep, s (median)", "sweep_s", (v) => v.toFixed(2));
 row("  its compute alone, s", "sweep_compute_s", (v) => v.toFixed(2));
 row("default SGD run, s (median)", "sgd_s", (v) => v.toFixed(2));
 row("  its compute alone, s", "sgd_compute_s", (v) => v.toFixed(2));
+row("  the same in a worker, s", "sgd_compute_worker_s", (v) => v.toFixed(2));
 row("SGD steps/s outside the page loop", "sgd_steps_s", (v) => v.toFixed(0));
 row("animation frames/s (idle)", "frame_hz", (v) => v.toFixed(1));
 if (ref) {

@@ -7,24 +7,15 @@
 // it on the renderer's main thread: script, wasm compilation, GC, layout, paint).
 // TRACE_LINK=<#link> instead loads that link (e.g. a paper-scale preset's) and watches
 // its width sweep for `secs` seconds from the end of loading, without Play.
+// MIN_TASK_MS=16 lists, with --trace, the traced tasks from that length on (the
+// PerformanceObserver sees only tasks of 50 ms and more), and prints the longest.
 import { start } from "../tests/e2e/harness.mjs";
+import { analyse, taskMs } from "./trace.mjs";
 
 const args = process.argv.slice(2);
 const trace = args.includes("--trace");
 const [plays = 6, secs = 10] = args.filter((a) => !a.startsWith("--")).map(Number);
 const CATEGORIES = ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "v8.execute", "v8.wasm", "disabled-by-default-v8.gc", "blink", "blink.user_timing"];
-
-function analyse(events, minMs = 50) {
-  const names = new Map();
-  for (const e of events) if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args.name);
-  const main = events.filter((e) => names.get(`${e.pid}:${e.tid}`) === "CrRendererMain" && e.ph === "X" && typeof e.dur === "number");
-  const tasks = main.filter((e) => e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask").filter((e) => e.dur / 1000 >= minMs);
-  return tasks.map((t) => {
-    const inner = main.filter((e) => e !== t && e.pid === t.pid && e.tid === t.tid && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur >= 2000);
-    inner.sort((a, b) => b.dur - a.dur);
-    return { ms: +(t.dur / 1000).toFixed(1), inner: inner.slice(0, 14).map((e) => `${e.name}${e.args && e.args.data && e.args.data.functionName ? "(" + e.args.data.functionName + ")" : ""} ${(e.dur / 1000).toFixed(1)}`) };
-  });
-}
 
 const env = await start();
 try {
@@ -52,7 +43,10 @@ try {
     console.log(JSON.stringify({ play: i + 1, longtasks_ms_after_play: r.lt.map(([s, d]) => [rel(s), d]), sgd_done_ms_after_play: rel(r.sgdDoneAt), samples: r.samples }));
     if (buf) {
       const events = JSON.parse(buf.toString()).traceEvents;
-      for (const t of analyse(events)) console.log("  task", JSON.stringify(t));
+      const tasks = analyse(events, Number(process.env.MIN_TASK_MS || 50));
+      for (const t of tasks) console.log("  task", JSON.stringify(t));
+      const all = taskMs(events);
+      console.log(`  traced main-thread tasks: ${all.length}, the longest ${all.slice(0, 5).map((x) => x.toFixed(1)).join(", ")} ms`);
     }
     await ctx.close();
   }

@@ -16,8 +16,8 @@ Paper scale in the browser (benches/dense_bench.mjs, benches/paper_bench.mjs; Ch
 the wasm exact solve's parts at N = 1350, d = 450 (blocked kernels and nalgebra, both
 builds, in a worker) beside native one-thread faer (`bench chol`) and the wasm SIMD peak;
 the page's "Figure 1 (paper scale)" (10 draws) wall time on its worker pool, the longest
-main-thread task meanwhile, the renderer's peak memory, and the pool's speed-up (2 draws,
-one worker vs two). Env: BENCH_SKIP_PAPER=1.
+main-thread task meanwhile (from a Chromium trace of the main thread), the renderer's peak
+memory, and the pool's speed-up (the same 10 draws, one worker vs two). Env: BENCH_SKIP_PAPER=1.
 
 Env: BENCH_REPS (default 5), BENCH_EXACT_REPS (3), BENCH_SKIP_FIG1=1, BENCH_SKIP_PAGE=1,
 BENCH_SKIP_WEB_BUILD=1 (use www/pkg and www/pkg-relaxed as they are).
@@ -268,7 +268,9 @@ def main():
     }
     res["paper_fig1_page_seconds"] = paper["full"]["wall_s"] if paper else None
     res["paper_pool_speedup"] = paper["speedup"]["ratio"] if paper and paper.get("speedup") else None
-    res["paper_longest_task_ms"] = paper["full"]["longest_task_ms"] if paper else None
+    # Every task's length from a trace of the main thread (the PerformanceObserver's
+    # longest_task_ms sees only tasks of 50 ms and more).
+    res["paper_longest_task_ms"] = paper["full"].get("traced_longest_task_ms") if paper else None
     res["paper_renderer_peak_mb"] = paper["full"]["renderer_peak_mb"] if paper else None
     if page_reason:
         res["page_null_reason"] = page_reason
@@ -293,10 +295,10 @@ def main():
          ", ".join(f"{os.path.relpath(f, ROOT)} {v}" for f, v in gzs.items())),
         ("paper_fig1_page_seconds", "<=", 120, "the page's Figure 1 (paper scale), 10 draws, 2 workers, Chromium",
          f"renderer peak {res['paper_renderer_peak_mb'] or 0:.0f} MB" if paper else "not run"),
-        ("paper_pool_speedup", ">=", 1.7, "the same at 2 draws: 1 worker's time / 2 workers'",
+        ("paper_pool_speedup", ">=", 1.7, "the same: 1 worker's time / 2 workers'",
          f"{paper['speedup']['one_s']:.1f} s vs {paper['speedup']['two_s']:.1f} s" if paper and paper.get("speedup") else "not run"),
-        ("paper_longest_task_ms", "<=", 16, "longest main-thread task while the workers compute Figure 1",
-         f"longest frame gap {paper['full']['longest_frame_gap_ms']:.0f} ms" if paper else "not run"),
+        ("paper_longest_task_ms", "<=", 16, "longest main-thread task while the workers compute Figure 1 (traced)",
+         f"{paper['full'].get('traced_tasks_over_16_ms')} tasks over 16 ms; longest frame gap {paper['full']['longest_frame_gap_ms']:.0f} ms" if paper else "not run"),
     ]
     print()
     print(f"{'figure':<28} {'value':>10} {'target':>9}  {'ok':<4} what (detail)")

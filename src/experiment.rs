@@ -75,8 +75,14 @@ fn exact_point_raw(target: &Target, target_matrix: &DMatrix<f64>, act: Activatio
 }
 
 /// A unit that costs at most this share of a sweep's total is cheap: a pool hands
-/// cheap units out first, and queues a second one behind a worker's current unit.
+/// cheap units out first, and queues more behind a worker's current unit.
 pub const CHEAP_SHARE: f64 = 1e-3;
+/// A unit of at most this many (estimated) flops takes a few milliseconds at most: a
+/// pool queues it behind a worker's current unit too, whatever its share.
+pub const SMALL_COST: f64 = 1e7;
+/// Units in flight per worker while they are cheap or small: a worker keeps computing
+/// while the page's main thread, busy with a frame, has not yet read its last values.
+pub const QUEUE_DEPTH: usize = 8;
 
 /// A width sweep in progress.
 pub struct Sweep {
@@ -213,13 +219,19 @@ impl Sweep {
     }
 
     /// The next unit for a worker that has `in_flight` units not back yet: one for an
-    /// idle worker; a second only if it is cheap (so the worker need not wait a round
-    /// trip between small units, and never holds a long unit in its queue while
-    /// another worker idles); none beyond.
+    /// idle worker; more, up to [`QUEUE_DEPTH`] in flight, only while the next is cheap
+    /// or small (so the worker need not wait a round trip between small units, and
+    /// never holds a long unit in its queue while another worker idles).
     pub fn take_for(&mut self, in_flight: usize) -> Option<usize> {
         let i = self.peek()?;
-        let ok = in_flight == 0 || (in_flight == 1 && self.cost[i] <= CHEAP_SHARE * self.total_cost);
+        let ok = in_flight == 0 || (in_flight < QUEUE_DEPTH && self.queueable(i));
         ok.then(|| self.take(1)[0])
+    }
+
+    /// Whether unit `i` may wait in a worker's queue: cheap (a small share of the
+    /// sweep) or small (a few milliseconds).
+    pub fn queueable(&self, i: usize) -> bool {
+        self.cost[i] <= CHEAP_SHARE * self.total_cost || self.cost[i] <= SMALL_COST
     }
 
     /// The value of unit `i` (no state changes: any copy of this sweep built from the
@@ -259,6 +271,11 @@ impl Sweep {
                 Err(e)
             }
         }
+    }
+
+    /// The sweep's estimated work: the sum of its units' costs (flops, roughly).
+    pub fn total_cost(&self) -> f64 {
+        self.total_cost
     }
 
     /// The relative cost of unit `i` (0 out of range).

@@ -8,6 +8,7 @@
 //! data to pixels so the page can turn a mouse position into data coordinates.
 
 pub mod either;
+pub mod text;
 
 use crate::experiment::{Stat, Theory};
 use crate::model::ModelKind;
@@ -377,17 +378,20 @@ fn legend_labels(panel: &Panel) -> Vec<&str> {
     panel.series.iter().filter(|s| !s.label.is_empty()).map(|s| s.label.as_str()).collect()
 }
 
-/// The legend box's size in pixels, measured as plotters measures it when drawing
-/// (the backend's text measurement: the browser's on a canvas).
+/// The legend's font size in pixels, and the distance between its lines.
+fn legend_font(style: &Style) -> (f64, i32) {
+    let px = style.font_px * style.scale.max(0.25) * 0.85;
+    (px, (px * 1.25).round() as i32)
+}
+
+/// The legend box's size in pixels: its widest label ([`text::size`]) beside the marks,
+/// its lines, and a margin all round.
 fn legend_size(panel: &Panel, style: &Style) -> Result<(i32, i32), String> {
     let s = style.scale.max(0.25);
-    let font = (FontFamily::SansSerif, style.font_px * s * 0.85).into_font();
-    let style: TextStyle = font.into();
-    let mut text = MultiLineText::<_, &str>::new((0, 0), &style);
-    for l in legend_labels(panel) {
-        text.push_line(l);
-    }
-    let (w, h) = text.estimate_dimension().map_err(|e| format!("{e:?}"))?;
+    let (px, line) = legend_font(style);
+    let labels = legend_labels(panel);
+    let w = labels.iter().map(|l| text::size(l, px).0 as i32).max().unwrap_or(0);
+    let h = if labels.is_empty() { 0 } else { line * (labels.len() as i32 - 1) + text::size("", px).1 as i32 };
     let (mark, margin) = (legend_mark_px(s), legend_margin_px(s));
     Ok((w + mark + 2 * margin, h + 2 * margin))
 }
@@ -403,13 +407,12 @@ fn legend_margin_px(s: f64) -> i32 {
 pub type PixelRange = (i32, i32);
 
 /// The legend's position and the axis top for a panel drawn on `area` (a dry layout on
-/// an SVG backend of the same size: plotters measures text the same way on every
-/// backend of a build, so the plotting area comes out the same).
+/// a backend of the same size that draws nothing: text is measured by [`text::size`] on
+/// every backend the panels are drawn on, so the plotting area comes out the same).
 pub fn legend_layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, style: &Style) -> Result<(PixelRange, PixelRange, LegendSpot), String> {
     let dims = area.dim_in_pixel();
-    let mut buf = String::new();
     let (xr, yr) = {
-        let dry = SVGBackend::with_string(&mut buf, dims).into_drawing_area();
+        let dry = text::Dry(dims).into_drawing_area();
         let chart = chart_of(&dry, panel, style, panel.y_range.1)?;
         chart.plotting_area().get_pixel_range()
     };
@@ -447,61 +450,66 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         .draw()
         .map_err(|e| e.to_string())?;
     let clip = |p: &(f64, f64)| p.0 >= x0 && p.0 <= x1;
+    let lw = px(2.0) as u32;
     for ser in &panel.series {
         let color = rgb(ser.color);
         let pts: Vec<(f64, f64)> = ser.points.iter().copied().filter(clip).map(|(x, y)| (x, y.clamp(y0 - 1.0, y1 + 1.0))).collect();
-        let legend_color = color;
-        let lw = px(2.0) as u32;
-        let anno = match ser.mark {
-            Mark::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(lw))).map_err(|e| e.to_string())?,
-            Mark::Dashed => chart
-                .draw_series(DashedLineSeries::new(pts, px(8.0) as u32, px(5.0) as u32, color.stroke_width(lw)))
-                .map_err(|e| e.to_string())?,
-            Mark::Dotted => chart
-                .draw_series(DashedLineSeries::new(pts, px(2.0) as u32, px(4.0) as u32, color.stroke_width(lw)))
-                .map_err(|e| e.to_string())?,
+        match ser.mark {
+            Mark::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(lw))),
+            Mark::Dashed => chart.draw_series(DashedLineSeries::new(pts, px(8.0) as u32, px(5.0) as u32, color.stroke_width(lw))),
+            Mark::Dotted => chart.draw_series(DashedLineSeries::new(pts, px(2.0) as u32, px(4.0) as u32, color.stroke_width(lw))),
             Mark::Dots => {
                 let errs: Vec<(f64, f64, f64)> = ser.points.iter().zip(&ser.err).filter(|(p, _)| clip(p)).map(|(p, e)| (p.0, p.1 - e, p.1 + e)).collect();
                 chart
                     .draw_series(errs.iter().map(|(x, lo, hi)| ErrorBar::new_vertical(*x, *lo, (lo + hi) / 2.0, *hi, color.stroke_width(px(1.5) as u32), px(6.0) as u32)))
                     .map_err(|e| e.to_string())?;
-                chart.draw_series(pts.iter().map(|p| Circle::new(*p, px(4.0), color.filled()))).map_err(|e| e.to_string())?
+                chart.draw_series(pts.iter().map(|p| Circle::new(*p, px(4.0), color.filled())))
             }
-        };
-        if ser.label.is_empty() {
-            continue;
         }
-        let with_dot = panel.series.iter().any(|o| o.mark == Mark::Dots && o.color == ser.color && !o.points.is_empty());
-        let (mark, lw2, r) = (ser.mark, lw, px(4.0));
-        anno.label(ser.label.clone()).legend(move |(x, y)| {
-            // One glyph type for every mark: two segments and a dot (hidden unless needed).
-            let unit = (lw2 as i32).max(1) * 10;
-            let (seg1, seg2) = match mark {
-                Mark::Dashed | Mark::Dotted => (vec![(0, 0), (unit / 4, 0)], vec![(unit / 2, 0), (3 * unit / 4, 0)]),
-                _ => (vec![(0, 0), (unit, 0)], vec![(unit, 0), (unit, 0)]),
-            };
-            let dot = if with_dot || mark == Mark::Dots { legend_color.filled() } else { legend_color.mix(0.0).filled() };
-            EmptyElement::at((x, y))
-                + PathElement::new(seg1, legend_color.stroke_width(lw2))
-                + PathElement::new(seg2, legend_color.stroke_width(lw2))
-                + Circle::new((unit / 2, 0), r, dot)
-        });
+        .map_err(|e| e.to_string())?;
     }
-    if !legend_labels(panel).is_empty() {
-        chart
-            .configure_series_labels()
-            .legend_area_size(legend_mark_px(s))
-            .margin(legend_margin_px(s))
-            // plotters places a Coordinate legend relative to the plotting area.
-            .position(SeriesLabelPosition::Coordinate(spot.x, spot.y))
-            .label_font((FontFamily::SansSerif, font * 0.85).into_font())
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()
-            .map_err(|e| e.to_string())?;
-    }
+    draw_legend(&chart.plotting_area().strip_coord_spec(), panel, style, &spot, lw, px(4.0))?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     Ok(Mapping { px: (xr.start, yr.start, xr.end, yr.end), x_range: (x0, x1), y_range: (y0, y1) })
+}
+
+/// The legend at `spot` (pixels from the plotting area's corner, [`place_legend`]): a
+/// white box, and a line per labelled series, its mark then its label.
+fn draw_legend<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, panel: &Panel, style: &Style, spot: &LegendSpot, lw: u32, r: i32) -> Result<(), String> {
+    let labelled: Vec<&Series> = panel.series.iter().filter(|s| !s.label.is_empty()).collect();
+    if labelled.is_empty() {
+        return Ok(());
+    }
+    let s = style.scale.max(0.25);
+    let (w, h) = legend_size(panel, style)?;
+    let (mark_w, margin) = (legend_mark_px(s), legend_margin_px(s));
+    let (lpx, line) = legend_font(style);
+    let text_h = text::size("", lpx).1 as i32;
+    let font = (FontFamily::SansSerif, lpx).into_font();
+    let rect = [(spot.x, spot.y), (spot.x + w, spot.y + h)];
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    plot.draw(&Rectangle::new(rect, WHITE.mix(0.85).filled())).map_err(e)?;
+    plot.draw(&Rectangle::new(rect, RGBColor(180, 180, 180))).map_err(e)?;
+    for (i, ser) in labelled.iter().enumerate() {
+        let top = spot.y + margin + i as i32 * line;
+        plot.draw(&Text::new(ser.label.as_str(), (spot.x + margin + mark_w, top), font.clone())).map_err(e)?;
+        // One glyph type for every mark: two segments and a dot (hidden unless the
+        // series, or another of its colour, has dots).
+        let color = rgb(ser.color);
+        let with_dot = ser.mark == Mark::Dots || panel.series.iter().any(|o| o.mark == Mark::Dots && o.color == ser.color && !o.points.is_empty());
+        let unit = (lw as i32).max(1) * 10;
+        let (seg1, seg2) = match ser.mark {
+            Mark::Dashed | Mark::Dotted => (vec![(0, 0), (unit / 4, 0)], vec![(unit / 2, 0), (3 * unit / 4, 0)]),
+            _ => (vec![(0, 0), (unit, 0)], vec![(unit, 0), (unit, 0)]),
+        };
+        let dot = if with_dot { color.filled() } else { color.mix(0.0).filled() };
+        let glyph = EmptyElement::at((spot.x + margin, top + text_h / 2))
+            + PathElement::new(seg1, color.stroke_width(lw))
+            + PathElement::new(seg2, color.stroke_width(lw))
+            + Circle::new((unit / 2, 0), r, dot);
+        plot.draw(&glyph).map_err(e)?;
+    }
+    Ok(())
 }
 
 fn fmt_tick(v: f64) -> String {

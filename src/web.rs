@@ -185,6 +185,11 @@ impl Explorer {
     pub fn put_sweep_unit(&mut self, unit: u32, value: f64) -> Result<f64, JsValue> {
         self.0.put_sweep_unit(unit as usize, value).map_err(js)
     }
+    /// The sweep's estimated work (flops, roughly).
+    #[wasm_bindgen(js_name = sweepCost)]
+    pub fn sweep_cost(&self) -> f64 {
+        self.0.sweep_cost()
+    }
     /// The relative cost of sweep unit `unit`.
     #[wasm_bindgen(js_name = sweepUnitCost)]
     pub fn sweep_unit_cost(&self, unit: u32) -> f64 {

@@ -105,14 +105,15 @@ fn bad_returns_are_refused_and_name_the_unit() {
 }
 
 #[test]
-fn a_pool_takes_cheap_units_first_then_the_costliest_and_queues_only_cheap_ones() {
-    use lazy_training::experiment::CHEAP_SHARE;
+fn a_pool_takes_cheap_units_first_then_the_costliest_and_queues_only_cheap_or_small_ones() {
+    use lazy_training::experiment::{CHEAP_SHARE, QUEUE_DEPTH, SMALL_COST};
     // The paper's N/d range at a small d: unit costs spread over orders of magnitude.
     let pairs = [("d", "40"), ("rho_min", "0.1"), ("rho_max", "10"), ("rho_points", "11"), ("draws", "3")];
     let mut page = build(&pairs).unwrap();
     let n = page.sweep().units_total();
     let cost: Vec<f64> = (0..n).map(|i| page.sweep_unit_cost(i)).collect();
     let total: f64 = cost.iter().sum();
+    assert!((page.sweep_cost() - total).abs() <= 1e-9 * total, "the sweep's work is its units' costs");
     let order = page.take_sweep_units(n);
     let mut sorted = order.clone();
     sorted.sort_unstable();
@@ -123,15 +124,20 @@ fn a_pool_takes_cheap_units_first_then_the_costliest_and_queues_only_cheap_ones(
     assert!(order[cheap..].iter().all(|&i| cost[i] > CHEAP_SHARE * total), "no cheap unit after the costly ones");
     assert!(order[cheap..].windows(2).all(|w| cost[w[0]] >= cost[w[1]]), "costly units from the costliest down");
 
-    // A second unit in flight only while the next is cheap; never a third.
+    // More units in flight, up to QUEUE_DEPTH, only while the next is cheap or small
+    // (at most SMALL_COST flops); a large one only for an idle worker.
+    let small = |i: usize| cost[i] <= CHEAP_SHARE * total || cost[i] <= SMALL_COST;
+    let queued = order.iter().take_while(|&&i| small(i)).count();
+    assert!(queued >= cheap && queued < n, "some units are large ({} of {n})", n - queued);
     let mut page = build(&pairs).unwrap();
-    assert!(page.take_sweep_unit_for(2).is_none());
-    for _ in 0..cheap {
-        assert!(page.take_sweep_unit_for(1).is_some(), "a cheap unit may wait in a queue");
+    assert!(page.take_sweep_unit_for(QUEUE_DEPTH).is_none(), "never more than QUEUE_DEPTH in flight");
+    for (k, &unit) in order.iter().take(queued).enumerate() {
+        assert_eq!(page.take_sweep_unit_for(1 + k % (QUEUE_DEPTH - 1)), Some(unit), "a cheap or small unit may wait in a queue");
     }
-    assert!(page.take_sweep_unit_for(1).is_none(), "a costly unit never waits behind another");
-    let first_costly = page.take_sweep_unit_for(0).unwrap();
-    assert_eq!(first_costly, order[cheap]);
+    assert!(page.take_sweep_unit_for(1).is_none(), "a large unit never waits behind another");
+    let first_large = page.take_sweep_unit_for(0).unwrap();
+    assert_eq!(first_large, order[queued]);
+    assert!(cost[first_large] > SMALL_COST && cost[first_large] > CHEAP_SHARE * total);
 
     // The one-thread order is unchanged (draw-major), and mixing the two hands out
     // every unit once.

@@ -312,14 +312,24 @@ function refreshSummaries(force = false) {
   }
 }
 
+// Writes to the document only what changed: a write, even of the same value, can
+// invalidate the page's style (the body's data attributes are in its selectors) and
+// cost a style and layout pass in the next frame.
+function put(el, key, value) {
+  if (el[key] !== value) el[key] = value;
+}
+function putData(key, value) {
+  if (document.body.dataset[key] !== value) document.body.dataset[key] = value;
+}
+
 function updateProgress() {
   const ex = ui.explorer;
   if (!ex) return;
-  $("sweep-progress").value = ex.sweepProgress();
+  put($("sweep-progress"), "value", ex.sweepProgress());
   showSweepControls();
-  $("sgd-progress").value = ex.sgdProgress();
-  document.body.dataset.sweep = ex.sweepDone() ? "done" : "running";
-  document.body.dataset.sgd = ex.sgdDone() ? "done" : ui.playing ? "playing" : "paused";
+  put($("sgd-progress"), "value", ex.sgdProgress());
+  putData("sweep", ex.sweepDone() ? "done" : "running");
+  putData("sgd", ex.sgdDone() ? "done" : ui.playing ? "playing" : "paused");
 }
 
 // ---- the loop ----------------------------------------------------------------------
@@ -479,7 +489,7 @@ function makePool(build, compiled) {
     size,
     onProgress: () => {
       ui.pool.fresh = true;
-      document.body.dataset.workers = String(ui.pool.workers.length); // it grows with the work
+      putData("workers", String(ui.pool.workers.length)); // it grows with the work
       gotNews(); // the frame loop may be idle while only the workers compute
       if (ui.timings.sweep === null && ui.explorer && ui.explorer.sweepDone()) ui.timings.sweep = performance.now();
     },
@@ -507,7 +517,10 @@ function makeTraining(build, compiled) {
         setPlaying(false);
       }
       ui.sgdFresh = true;
-      gotNews();
+      // The runs' end shows at once (Play turns back, data-sgd = done); the last
+      // redraw follows in the next frame.
+      if (ui.playing && ex.sgdDone()) setPlaying(false);
+      else gotNews();
     },
     onError: (e) => { showError(e); setPlaying(false); },
     // The worker failed: train on the main thread, from the start of the runs.
@@ -535,8 +548,8 @@ function showSweepControls() {
   const ex = ui.explorer;
   const running = !!ex && !ex.sweepDone() && !ui.sweepStopped;
   const left = running && pooled() ? ui.pool.timeLeft() : null;
-  $("sweep-left").textContent = left === null ? "" : left >= 90 ? `about ${Math.round(left / 60)} min left` : `about ${Math.max(1, Math.round(left))} s left`;
-  $("sweep-stop").hidden = !running;
+  put($("sweep-left"), "textContent", left === null ? "" : left >= 90 ? `about ${Math.round(left / 60)} min left` : `about ${Math.max(1, Math.round(left))} s left`);
+  put($("sweep-stop"), "hidden", !running);
 }
 
 function setPlaying(on) {
@@ -782,6 +795,9 @@ async function main() {
     showLink(p.state, p.notes);
   });
   PANELS.forEach((p, i) => hover(i, $("plot-" + p), $("hover-" + p)));
+  // Canvases drawn on the CPU: a plot's few thousand strokes and labels; in Chromium on
+  // this GPU-less machine its longest frames while the pool computed were 29-33 ms
+  // with it, 44-65 ms without (benches/longtask_trace.mjs, traced).
   for (const c of canvases()) c.getContext("2d", { willReadFrequently: true });
   sizeCanvases();
   // Sizes change: redraw in the next frame (if seen).

@@ -20,12 +20,17 @@
 // the page computes on its main thread.
 
 const MAX_WORKERS = 8;
-// Units in flight per worker: a cheap next one waits in the worker's queue, so a worker
-// never idles for a round trip between small units (src/experiment.rs, Sweep::take_for).
-const DEPTH = 2;
-// A second worker (and each next one) starts only while the work left would take one
-// worker more than this (ms).
-const GROW_MS = 250;
+// Units in flight per worker, at most: while they are cheap or small (the core decides:
+// src/experiment.rs, Sweep::take_for, up to 8) they wait in the worker's queue, so a
+// worker never idles for a round trip between small units, nor while a frame keeps the
+// main thread from reading its values.
+const DEPTH = 8;
+// A second worker (and each next one) starts only once a computation has run this long
+// (ms), and twice what a worker's start took (grow()).
+const GROW_MS = 100;
+// A sweep of more estimated flops than this (about a second of one worker) starts with
+// every worker.
+const LARGE_FLOPS = 2e9;
 
 /** A module worker running www/worker.js (`url`) with the page's wasm `build` (and its
  *  compiled WebAssembly.Module `compiled`, if any, so that the worker does not compile
@@ -77,6 +82,10 @@ export class Pool {
     this.finished = null;
     this.unitsIn = 0;
     this.busyMs = 0;
+    this.startMs = 0;         // the longest a worker took from its start to its first value
+    this.firstAt = null;      // when the computation's first value came
+    this.grewAt = 0;          // when the last worker was added
+    this.growTimer = 0;
     this.replaced = 0;        // workers replaced after a crash
   }
 
@@ -85,7 +94,7 @@ export class Pool {
   }
 
   spawn() {
-    const slot = { w: null, ready: false, inflight: new Set(), gen: -1 };
+    const slot = { w: null, ready: false, inflight: new Set(), gen: -1, spawned: performance.now(), units: 0 };
     const w = startWorker(this.url, this.build, (m) => this.receive(slot, m), (message) => this.crash(slot, message), "the worker", this.compiled);
     if (!w) {
       this.ok = false;
@@ -109,6 +118,8 @@ export class Pool {
     this.finished = null;
     this.unitsIn = 0;
     this.busyMs = 0;
+    this.firstAt = null;
+    clearTimeout(this.growTimer);
     // A worker still busy with the old computation is replaced (a unit at d = 450
     // takes seconds); an idle one gets the new settings.
     this.workers = this.workers.filter((s) => {
@@ -117,29 +128,39 @@ export class Pool {
       s.w.postMessage({ type: "config", gen: this.gen, settings: this.settings });
       return true;
     });
-    // One worker to begin with; more as the sweep shows it has the work for them (grow).
-    if (this.ok && this.workers.length === 0) {
+    // A large sweep gets every worker at once; a small one one worker to begin with,
+    // and more as it shows it has the work for them (grow).
+    const want = typeof ex.sweepCost === "function" && ex.sweepCost() > LARGE_FLOPS ? this.size : 1;
+    while (this.ok && this.workers.length < want) {
       const s = this.spawn();
-      if (s) this.workers.push(s);
+      if (!s) break;
+      this.workers.push(s);
     }
   }
 
-  // Another worker (up to `size`) while the work left, at the pace of the units so far
-  // on one worker, is more than GROW_MS: starting a worker (fetching its script,
-  // instantiating the wasm) costs more than a small sweep's whole computation.
+  // Another worker (up to `size`) once the computation has run, since its first value or
+  // the last worker's start, for twice what starting a worker took (from its start to
+  // its first value: fetching its script, instantiating the wasm, the first calls). A
+  // small sweep is done by then: a new worker would cost it more than it saves.
   grow() {
-    if (!this.ok || this.workers.length >= this.size || !this.ex) return;
-    const p = this.ex.sweepProgress();
-    if (!(p > 0) || p >= 1) return;
-    if ((this.busyMs * (1 - p)) / p > GROW_MS) {
+    clearTimeout(this.growTimer);
+    this.growTimer = 0;
+    if (!this.ok || this.workers.length >= this.size || !this.ex || this.failed || this.ex.sweepDone() || this.firstAt === null) return;
+    const after = Math.max(GROW_MS, 2 * this.startMs);
+    const wait = Math.max(this.firstAt, this.grewAt) + after - performance.now();
+    if (wait <= 0 && !this.paused) {
       const s = this.spawn();
-      if (s) this.workers.push(s);
+      if (s) { this.workers.push(s); this.grewAt = performance.now(); }
     }
+    // Again later (a long unit may keep values from coming meanwhile).
+    if (this.workers.length < this.size) this.growTimer = setTimeout(() => { this.grow(); this.advance(); }, wait > 0 ? wait : after);
   }
 
   /** Stop every worker now; the current computation's later results are dropped. */
   cancel() {
     this.gen += 1;
+    clearTimeout(this.growTimer);
+    this.growTimer = 0;
     for (const s of this.workers) s.w.terminate();
     this.workers = [];
     this.requeue = [];
@@ -170,6 +191,10 @@ export class Pool {
     if (m.unit !== undefined && m.unit !== null) slot.inflight.delete(m.unit);
     if (m.type === "unit") {
       this.busyMs += m.ms;
+      this.firstAt ??= performance.now();
+      slot.units += 1;
+      // A worker's first value comes that long after its start.
+      if (slot.units === 1) this.startMs = Math.max(this.startMs, performance.now() - slot.spawned);
       try {
         this.ex.putSweepUnit(m.unit, m.value);
         this.unitsIn += 1;

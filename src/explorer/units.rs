@@ -35,6 +35,12 @@ impl Explorer {
         Ok(self.sweep.put(i, Ok(value))?)
     }
 
+    /// The sweep's estimated work in flops (the sum of its units' costs): a pool starts
+    /// all its workers at once only for a large one.
+    pub fn sweep_cost(&self) -> f64 {
+        self.sweep.total_cost()
+    }
+
     /// The relative cost of sweep unit `i` (for a pool's load balance and time left).
     pub fn sweep_unit_cost(&self, i: usize) -> f64 {
         self.sweep.unit_cost(i)
