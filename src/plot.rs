@@ -373,9 +373,9 @@ fn chart_of<'a, DB: DrawingBackend + 'a>(
         .map_err(|e| e.to_string())
 }
 
-/// The legend's labels (series with a label), in drawing order.
-fn legend_labels(panel: &Panel) -> Vec<&str> {
-    panel.series.iter().filter(|s| !s.label.is_empty()).map(|s| s.label.as_str()).collect()
+/// The legend's series (those with a label), in drawing order.
+fn labelled(panel: &Panel) -> Vec<&Series> {
+    panel.series.iter().filter(|s| !s.label.is_empty()).collect()
 }
 
 /// The legend's font size in pixels, and the distance between its lines.
@@ -389,9 +389,9 @@ fn legend_font(style: &Style) -> (f64, i32) {
 fn legend_size(panel: &Panel, style: &Style) -> Result<(i32, i32), String> {
     let s = style.scale.max(0.25);
     let (px, line) = legend_font(style);
-    let labels = legend_labels(panel);
-    let w = labels.iter().map(|l| text::size(l, px).0 as i32).max().unwrap_or(0);
-    let h = if labels.is_empty() { 0 } else { line * (labels.len() as i32 - 1) + text::size("", px).1 as i32 };
+    let labels = labelled(panel);
+    let w = labels.iter().map(|l| text::size(&l.label, px).0 as i32).max().unwrap_or(0);
+    let h = if labels.is_empty() { 0 } else { line * (labels.len() as i32 - 1) + text::line_height(px) as i32 };
     let (mark, margin) = (legend_mark_px(s), legend_margin_px(s));
     Ok((w + mark + 2 * margin, h + 2 * margin))
 }
@@ -418,7 +418,7 @@ pub fn legend_layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &
     };
     let plot = (xr.end - xr.start, yr.end - yr.start);
     let legend = legend_size(panel, style)?;
-    let spot = if legend_labels(panel).is_empty() { LegendSpot { x: 0, y: 0, y_top: panel.y_range.1 } } else { place_legend(panel, plot, legend, style.scale.max(0.25)) };
+    let spot = if labelled(panel).is_empty() { LegendSpot { x: 0, y: 0, y_top: panel.y_range.1 } } else { place_legend(panel, plot, legend, style.scale.max(0.25)) };
     Ok((plot, legend, spot))
 }
 
@@ -429,7 +429,7 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     let px = |v: f64| ((v * s).round() as i32).max(1);
     let font = style.font_px * s;
     area.fill(&WHITE).map_err(|e| e.to_string())?;
-    let (_, _, spot) = legend_layout(area, panel, style)?;
+    let (_, legend, spot) = legend_layout(area, panel, style)?;
     let (x0, x1) = (panel.x_range.0.max(1e-12), panel.x_range.1.max(panel.x_range.0 * 1.0001 + 1e-12));
     let (y0, y1) = (panel.y_range.0, spot.y_top);
     let (w, _) = area.dim_in_pixel();
@@ -468,29 +468,29 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
         }
         .map_err(|e| e.to_string())?;
     }
-    draw_legend(&chart.plotting_area().strip_coord_spec(), panel, style, &spot, lw, px(4.0))?;
+    draw_legend(&chart.plotting_area().strip_coord_spec(), panel, style, legend, &spot, lw, px(4.0))?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     Ok(Mapping { px: (xr.start, yr.start, xr.end, yr.end), x_range: (x0, x1), y_range: (y0, y1) })
 }
 
-/// The legend at `spot` (pixels from the plotting area's corner, [`place_legend`]): a
-/// white box, and a line per labelled series, its mark then its label.
-fn draw_legend<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, panel: &Panel, style: &Style, spot: &LegendSpot, lw: u32, r: i32) -> Result<(), String> {
-    let labelled: Vec<&Series> = panel.series.iter().filter(|s| !s.label.is_empty()).collect();
-    if labelled.is_empty() {
+/// The legend, of size `(w, h)` ([`legend_size`]), at `spot` (pixels from the plotting
+/// area's corner, [`place_legend`]): a white box, and a line per labelled series, its
+/// mark then its label.
+fn draw_legend<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, panel: &Panel, style: &Style, (w, h): (i32, i32), spot: &LegendSpot, lw: u32, r: i32) -> Result<(), String> {
+    let series = labelled(panel);
+    if series.is_empty() {
         return Ok(());
     }
     let s = style.scale.max(0.25);
-    let (w, h) = legend_size(panel, style)?;
     let (mark_w, margin) = (legend_mark_px(s), legend_margin_px(s));
     let (lpx, line) = legend_font(style);
-    let text_h = text::size("", lpx).1 as i32;
+    let text_h = text::line_height(lpx) as i32;
     let font = (FontFamily::SansSerif, lpx).into_font();
     let rect = [(spot.x, spot.y), (spot.x + w, spot.y + h)];
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     plot.draw(&Rectangle::new(rect, WHITE.mix(0.85).filled())).map_err(e)?;
     plot.draw(&Rectangle::new(rect, RGBColor(180, 180, 180))).map_err(e)?;
-    for (i, ser) in labelled.iter().enumerate() {
+    for (i, ser) in series.iter().enumerate() {
         let top = spot.y + margin + i as i32 * line;
         plot.draw(&Text::new(ser.label.as_str(), (spot.x + margin + mark_w, top), font.clone())).map_err(e)?;
         // One glyph type for every mark: two segments and a dot (hidden unless the

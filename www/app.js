@@ -346,19 +346,19 @@ let round = null;    // the panels of a redraw in progress (one per frame while 
 const anyDirty = () => ui.dirty.some((d, i) => d && ui.shown[i]);
 const fresh = () => (pooled() && ui.pool.fresh) || ui.sgdFresh;
 
+// The width sweep is still to compute (not stopped by the visitor).
+const sweepRunning = () => !!ui.explorer && !ui.explorer.sweepDone() && !ui.sweepStopped;
+
 // Computing on the main thread (no worker for it), or a run to stop.
 function mainWork() {
   const ex = ui.explorer;
   if (!ex) return false;
-  const sweeping = !ex.sweepDone() && !ui.sweepStopped && !pooled();
-  return sweeping || (ui.playing && (ex.sgdDone() || !trained()));
+  return (sweepRunning() && !pooled()) || (ui.playing && (ex.sgdDone() || !trained()));
 }
 
 function redrawEvery() {
-  const ex = ui.explorer;
-  const pooling = pooled() && ex && !ex.sweepDone() && !ui.sweepStopped;
   if (mainWork()) return Math.max(REDRAW_MS, 3 * redrawCost);
-  return Math.max(pooling ? POOL_REDRAW_MS : REDRAW_MS, 10 * redrawCost);
+  return Math.max(sweepRunning() && pooled() ? POOL_REDRAW_MS : REDRAW_MS, 10 * redrawCost);
 }
 
 // Milliseconds until the next frame has work (Infinity: none).
@@ -455,7 +455,7 @@ function frame(t) {
     if (round) {
       // One panel per frame while the main thread computes or the pool sweeps (a panel at
       // paper scale takes tens of ms); else the whole redraw in one frame (one composite).
-      const oneByOne = !finished && (mainWork() || (pooled() && !ex.sweepDone() && !ui.sweepStopped));
+      const oneByOne = !finished && (mainWork() || (sweepRunning() && pooled()));
       drawAll(oneByOne ? 1 : PANELS.length, round);
       updateProgress();
       if (!round.some(Boolean)) { round = null; urgent = false; lastRedraw = redrewAt = t; }
@@ -545,8 +545,7 @@ function stopSweep() {
 
 // "about 2 min left" beside the sweep's progress, and its Stop button while it runs.
 function showSweepControls() {
-  const ex = ui.explorer;
-  const running = !!ex && !ex.sweepDone() && !ui.sweepStopped;
+  const running = sweepRunning();
   const left = running && pooled() ? ui.pool.timeLeft() : null;
   put($("sweep-left"), "textContent", left === null ? "" : left >= 90 ? `about ${Math.round(left / 60)} min left` : `about ${Math.max(1, Math.round(left))} s left`);
   put($("sweep-stop"), "hidden", !running);

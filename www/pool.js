@@ -130,7 +130,7 @@ export class Pool {
     });
     // A large sweep gets every worker at once; a small one one worker to begin with,
     // and more as it shows it has the work for them (grow).
-    const want = typeof ex.sweepCost === "function" && ex.sweepCost() > LARGE_FLOPS ? this.size : 1;
+    const want = ex.sweepCost() > LARGE_FLOPS ? this.size : 1;
     while (this.ok && this.workers.length < want) {
       const s = this.spawn();
       if (!s) break;

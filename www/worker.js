@@ -5,7 +5,8 @@
 //  - a copy of the SGD runs (src/explorer/training.rs), advanced while the page plays,
 //    sending their news (the training worker).
 // No maths here.
-// Messages in:  {type: "init", build, module}   (module: the page's compiled wasm)  {type: "config", gen, settings}
+// Messages in:  {type: "init", build, module}   (module: the page's compiled wasm)
+//               {type: "config", gen, settings}
 //               {type: "unit", gen, unit}  {type: "fail"} / {type: "crash"} (tests)
 //               {type: "train", gen, settings}  {type: "play", gen, on}
 //               {type: "stride", gen}  {type: "pace", gen, pace}

@@ -1,7 +1,8 @@
 //! One drawing backend type for two: [`Either`] draws on whichever backend it holds,
-//! by delegation (text sizes come from [`super::text`]). The page draws on a canvas and exports SVG; with both behind one
-//! type, plotters' drawing code (generic over the backend) is compiled once instead of
-//! twice, which keeps the page's wasm about 8% smaller (README, "Performance").
+//! by delegation (text sizes come from [`super::text`]). The page draws on a canvas and
+//! exports SVG; with both behind one type, plotters' drawing code (generic over the
+//! backend) is compiled once instead of twice, which keeps the page's wasm about 8%
+//! smaller (README, "Performance").
 
 use plotters::prelude::DrawingBackend;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};

@@ -30,14 +30,19 @@ const OTHER: u16 = 600;
 /// The wider sans-serif faces browsers pick, against Helvetica.
 const WIDER: f64 = 1.12;
 /// A line's height against the font size (a browser's "normal" line height).
-pub const LINE: f64 = 1.2;
+const LINE: f64 = 1.2;
 
 /// Width and height in pixels of `text` set in a sans-serif face of `px` pixels, a little
 /// generous (boxes sized by it hold the text in the faces browsers use).
 pub fn size(text: &str, px: f64) -> (u32, u32) {
     let em: u32 = text.chars().map(|c| if (' '..='~').contains(&c) { u32::from(WIDTHS[c as usize - 32]) } else { u32::from(OTHER) }).sum();
     let w = f64::from(em) / 1000.0 * px * WIDER;
-    (w.ceil() as u32, (px * LINE).ceil() as u32)
+    (w.ceil() as u32, line_height(px))
+}
+
+/// The height in pixels of a line of text of `px` pixels.
+pub fn line_height(px: f64) -> u32 {
+    (px * LINE).ceil() as u32
 }
 
 /// A backend that draws nothing, of a given size, measuring text by [`size`]: the dry
