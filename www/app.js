@@ -57,6 +57,8 @@ const ui = {
   training: null,      // the Web Worker running the SGD runs (www/training.js), if any
   sgdFresh: false,     // its news came since the last frame
   shown: [true, true, true], // each plot has a size on screen (measured on resize)
+  buffers: [],         // each plot's canvas outside the document, drawn into (drawAll)
+  drawn: [false, false, false], // a buffer drawn and not yet on the page (present)
   sweepStopped: false, // the visitor stopped this sweep (its dots so far stay)
 };
 window.lazyExplorer = ui;
@@ -156,7 +158,7 @@ function install(ex, { keepPlaying = false } = {}) {
   if (!keepPlaying) setPlaying(false);
   writeUrl();
   markPreset();
-  if (seen()) drawAll();
+  if (seen()) { drawAll(); present(); }
   lastRedraw = performance.now();
   refreshSummaries(true);
   if (ui.timings.theory === null) ui.timings.theory = performance.now();
@@ -273,7 +275,7 @@ function sizeCanvases() {
     if (!ui.shown[i]) return; // hidden
     const w = Math.max(60, Math.round(r.width * ui.dpr));
     const h = Math.max(60, Math.round(r.height * ui.dpr));
-    if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+    for (const b of [c, ui.buffers[i]]) if (b.width !== w || b.height !== h) { b.width = w; b.height = h; }
   });
   ui.dirty = [true, true, true];
 }
@@ -281,21 +283,46 @@ function sizeCanvases() {
 // Whether each plot has a size is measured when sizes change (sizeCanvases, from the
 // ResizeObserver), never while drawing: reading layout in a frame after the page wrote
 // to the DOM would force a style and layout pass inside the frame.
-// At most `max` panels per call: while computing, a frame draws one panel and the next
-// frame the next, so no frame holds the main thread for several drawings.
+// Each plot draws into a canvas outside the document (its buffer, ui.buffers), which
+// present() then copies onto the page's canvas in one drawImage. While computing, the
+// drawing is a task of its own (drawTask) and the copy is in the next frame: a canvas in
+// the document has the engine bring the page's style up to date before it resolves a
+// font, and a drawing inside a frame adds to that frame's style, layout, paint and
+// commit; with both cores computing, such frames took 18-38 ms (benches/paper_bench.mjs).
+// At most `max` panels per call: while computing, one panel per task, so no task holds
+// the main thread for several drawings.
 // `only`: the panels of the redraw in progress (each is cleared there once drawn).
 function drawAll(max = PANELS.length, only = null) {
   if (!ui.explorer) return;
-  const cs = canvases();
   try {
-    for (let i = 0; i < cs.length && max > 0; i++) {
+    for (let i = 0; i < PANELS.length && max > 0; i++) {
       if (only && !only[i]) continue;
       if (only) only[i] = false;
-      if (ui.dirty[i] && ui.shown[i]) { ui.dirty[i] = false; max -= 1; ui.explorer.drawPanel(i, cs[i], ui.dpr); }
+      if (ui.dirty[i] && ui.shown[i]) {
+        ui.dirty[i] = false;
+        max -= 1;
+        ui.explorer.drawPanel(i, ui.buffers[i], ui.dpr);
+        ui.drawn[i] = true;
+      }
     }
   } catch (e) {
     showError(e);
   }
+}
+
+// The buffers drawn since the last call, onto the page's canvases. Returns whether any was.
+function present() {
+  const cs = canvases();
+  let any = false;
+  ui.drawn.forEach((d, i) => {
+    if (!d) return;
+    ui.drawn[i] = false;
+    any = true;
+    const ctx = cs[i].getContext("2d");
+    ctx.clearRect(0, 0, cs[i].width, cs[i].height);
+    ctx.drawImage(ui.buffers[i], 0, 0);
+  });
+  return any;
 }
 
 // The plots' text alternatives (and open data tables), at most twice a second.
@@ -341,7 +368,10 @@ function updateProgress() {
 // time on frames in which nothing changed, time the workers then lack.
 let newsTimer = 0;
 let urgent = true;   // a redraw the visitor asked for: draw in the next frame
-let round = null;    // the panels of a redraw in progress (one per frame while computing)
+let round = null;    // the panels of a redraw in progress (one per task while computing)
+let oneByOne = false; // this redraw draws one panel per task
+let drawPosted = false, drawMs = 0, roundDone = false;
+const drawChannel = new MessageChannel();
 
 const anyDirty = () => ui.dirty.some((d, i) => d && ui.shown[i]);
 const fresh = () => (pooled() && ui.pool.fresh) || ui.sgdFresh;
@@ -364,7 +394,7 @@ function redrawEvery() {
 // Milliseconds until the next frame has work (Infinity: none).
 function nextWork() {
   if (!ui.explorer) return Infinity;
-  if (mainWork() || redrewAt) return 0; // redrewAt: the frame that measures a redraw's cost
+  if (mainWork() || redrewAt || roundDone || ui.drawn.some(Boolean)) return 0; // redrewAt: the frame that measures a redraw's cost
   if (!anyDirty() && !fresh()) return Infinity;
   if (urgent || round) return 0;
   return Math.max(0, lastRedraw + redrawEvery() - performance.now());
@@ -411,7 +441,7 @@ function frame(t) {
   ui.frames += 1;
   const dt = lastFrame ? t - lastFrame : 0;
   if (dt > 0 && dt < frameGap) frameGap = dt;
-  if (redrewAt) { redrawCost = Math.max(0, t - redrewAt - frameGap); redrewAt = 0; }
+  if (redrewAt) { redrawCost = drawMs + Math.max(0, t - redrewAt - frameGap); redrewAt = 0; }
   slice = Math.min(3 * SLICE_MS, Math.max(SLICE_MS, dt - 8));
   lastFrame = t;
   const ex = ui.explorer;
@@ -449,25 +479,37 @@ function frame(t) {
     }
     if (ui.playing && ex.sgdDone()) { setPlaying(false); changed = true; }
     const finished = ex.sweepDone() && (ex.sgdDone() || !ui.playing);
-    // A redraw covers the panels dirty when it starts, one per frame while computing;
+    // What the last drawing task drew goes on the page, with the progress bars.
+    // A redraw covers the panels dirty when it starts, one per task while computing;
     // values that come meanwhile wait for the next redraw.
-    if (!round && anyDirty() && (urgent || finished || t - lastRedraw >= redrawEvery())) round = ui.dirty.map((d, i) => d && ui.shown[i]);
+    const shown = present();
+    if (roundDone) { roundDone = false; lastRedraw = redrewAt = t; }
+    if (!round && anyDirty() && (urgent || finished || t - lastRedraw >= redrawEvery())) { round = ui.dirty.map((d, i) => d && ui.shown[i]); drawMs = 0; }
     if (round) {
-      // One panel per frame while the main thread computes or the pool sweeps (a panel at
-      // paper scale takes tens of ms); else the whole redraw in one frame (one composite).
-      const oneByOne = !finished && (mainWork() || (sweepRunning() && pooled()));
-      drawAll(oneByOne ? 1 : PANELS.length, round);
-      updateProgress();
-      if (!round.some(Boolean)) { round = null; urgent = false; lastRedraw = redrewAt = t; }
-    } else if (!anyDirty()) {
-      urgent = false;
-      updateProgress();
+      // One panel per task while the main thread computes or the pool sweeps (a panel at
+      // paper scale takes ms to tens of ms); else the whole redraw in one task (one composite).
+      oneByOne = !finished && (mainWork() || (sweepRunning() && pooled()));
+      if (!drawPosted) { drawPosted = true; drawChannel.port2.postMessage(0); }
     }
+    if (shown || (!round && !anyDirty())) updateProgress();
+    if (!round && !anyDirty()) urgent = false;
     if (changed) refreshSummaries(finished);
   }
   // After a redraw, the next frame comes at once: how late it comes is the redraw's cost.
   schedule();
 }
+
+// A redraw's drawing, in a task of its own after the frame that started it (drawAll
+// says why); the next frame shows it.
+drawChannel.port1.onmessage = () => {
+  drawPosted = false;
+  if (!round || !seen()) return;
+  const t0 = performance.now();
+  drawAll(oneByOne ? 1 : PANELS.length, round);
+  drawMs += performance.now() - t0;
+  if (!round.some(Boolean)) { round = null; roundDone = true; urgent = false; }
+  schedule();
+};
 
 // ---- the width sweep on the worker pool ------------------------------------------
 // www/pool.js computes the sweep's units in Web Workers (one wasm instance each) and
@@ -797,7 +839,8 @@ async function main() {
   // Canvases drawn on the CPU: a plot's few thousand strokes and labels; in Chromium on
   // this GPU-less machine its longest frames while the pool computed were 29-33 ms
   // with it, 44-65 ms without (benches/longtask_trace.mjs, traced).
-  for (const c of canvases()) c.getContext("2d", { willReadFrequently: true });
+  ui.buffers = PANELS.map(() => document.createElement("canvas"));
+  for (const c of [...canvases(), ...ui.buffers]) c.getContext("2d", { willReadFrequently: true });
   sizeCanvases();
   // Sizes change: redraw in the next frame (if seen).
   const resized = () => { sizeCanvases(); wake(); };
