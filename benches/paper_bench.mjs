@@ -61,14 +61,15 @@ async function run(env, workers, draws, traced = false) {
   const peakMb = Math.max(0, ...fresh.map((p) => after[p])) / 1024;
   await context.close();
   return { workers, draws: Number(draws), units: r.units, wall_s: r.stats.wallMs / 1000, busy_s: r.stats.busyMs / 1000, longest_task_ms: r.long.max, long_tasks: r.long.count, longest_frame_gap_ms: r.long.gap, startup_longest_task_ms: startup.max, renderer_peak_mb: peakMb,
-    traced_longest_task_ms: tasks ? tasks[0] ?? 0 : null, traced_tasks_over_16_ms: tasks ? tasks.filter((t) => t > 16).length : null };
+    traced_longest_task_ms: tasks ? tasks[0] ?? 0 : null, traced_tasks_over_16_ms: tasks ? tasks.filter((t) => t > 16).length : null,
+    traced_tasks_over_12_ms: tasks ? tasks.filter((t) => t > 12).length : null, traced_tasks: tasks ? tasks.length : null };
 }
 
 const env = await start();
 try {
   const out = { link: LINK };
   out.full = await run(env, 2, DRAWS, !process.env.PAPER_NO_TRACE);
-  console.error(`[paper] ${out.full.draws} draws, 2 workers: ${out.full.wall_s.toFixed(1)} s to every dot (${out.full.units} units, ${out.full.busy_s.toFixed(0)} s of worker time); longest main-thread task ${out.full.longest_task_ms.toFixed(0)} ms (${out.full.long_tasks} over 50 ms; traced: the longest ${out.full.traced_longest_task_ms === null ? "not traced" : out.full.traced_longest_task_ms.toFixed(1) + " ms, " + out.full.traced_tasks_over_16_ms + " over 16 ms"}), longest frame gap ${out.full.longest_frame_gap_ms.toFixed(0)} ms; renderer peak ${out.full.renderer_peak_mb.toFixed(0)} MB`);
+  console.error(`[paper] ${out.full.draws} draws, 2 workers: ${out.full.wall_s.toFixed(1)} s to every dot (${out.full.units} units, ${out.full.busy_s.toFixed(0)} s of worker time); longest main-thread task ${out.full.longest_task_ms.toFixed(0)} ms (${out.full.long_tasks} over 50 ms; traced: the longest ${out.full.traced_longest_task_ms === null ? "not traced" : out.full.traced_longest_task_ms.toFixed(1) + " ms, " + out.full.traced_tasks_over_16_ms + " over 16 ms, " + out.full.traced_tasks_over_12_ms + " over 12 ms, of " + out.full.traced_tasks}), longest frame gap ${out.full.longest_frame_gap_ms.toFixed(0)} ms; renderer peak ${out.full.renderer_peak_mb.toFixed(0)} MB`);
   if (!process.env.PAPER_SKIP_SPEEDUP) {
     // By default on the preset itself (10 draws): at 2 draws the few N = 4500 units are
     // most of the work and the last of them leaves a worker idle at the end.

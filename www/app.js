@@ -21,8 +21,12 @@ const SLICE_MS = 10;          // compute per animation frame
 // at most every 3x that cost while the main thread computes, and every 10x while workers
 // compute (the compositor's threads take their cores from the workers; README,
 // "Browsers"). Frames that come late get a longer compute slice, up to 3 x SLICE_MS.
+// While the pool computes, the main thread shares the cores with the workers: its
+// tasks stretch when the system's scheduler runs a worker in their midst, so the fewer
+// redraws, the fewer long tasks (at paper scale, in Chromium here, every 250 ms gave a
+// longest task of 19-22 ms, every 500 ms 13-15 ms: benches/paper_bench.mjs).
 const REDRAW_MS = 50;
-const POOL_REDRAW_MS = 250;
+const POOL_REDRAW_MS = 500;
 let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
 let frameGap = 1000 / 60;     // the shortest time between two frames seen (the display's)
 let INPUTS = [];              // the table's settings with a form control (regimes aside)
@@ -836,9 +840,11 @@ async function main() {
     showLink(p.state, p.notes);
   });
   PANELS.forEach((p, i) => hover(i, $("plot-" + p), $("hover-" + p)));
-  // Canvases drawn on the CPU: a plot's few thousand strokes and labels; in Chromium on
-  // this GPU-less machine its longest frames while the pool computed were 29-33 ms
-  // with it, 44-65 ms without (benches/longtask_trace.mjs, traced).
+  // Canvases drawn on the CPU, the buffers and the page's own: a plot's few thousand
+  // strokes and labels. In Chromium on this GPU-less machine, frames that drew in the
+  // page's canvases took 29-33 ms with it, 44-65 ms without; with the buffers, a page
+  // canvas left to the GPU path spent 7-10 ms flushing each copy (the longest task
+  // 20.3 ms against 14.6) (benches/longtask_trace.mjs, traced).
   ui.buffers = PANELS.map(() => document.createElement("canvas"));
   for (const c of [...canvases(), ...ui.buffers]) c.getContext("2d", { willReadFrequently: true });
   sizeCanvases();
