@@ -23,8 +23,9 @@ const SLICE_MS = 10;          // compute per animation frame
 // "Browsers"). Frames that come late get a longer compute slice, up to 3 x SLICE_MS.
 // While the pool computes, the main thread shares the cores with the workers: its
 // tasks stretch when the system's scheduler runs a worker in their midst, so the fewer
-// redraws, the fewer long tasks (at paper scale, in Chromium here, every 250 ms gave a
-// longest task of 19-22 ms, every 500 ms 13-15 ms: benches/paper_bench.mjs).
+// redraws, the fewer long tasks (at paper scale, in Chromium here, alternating runs of
+// benches/paper_bench.mjs: every 250 ms gave a longest task of 22.0 and 19.1 ms, every
+// 500 ms 15.1 and 13.1 ms; a later run at 500 ms, 19.5 ms).
 const REDRAW_MS = 50;
 const POOL_REDRAW_MS = 500;
 let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
@@ -289,10 +290,11 @@ function sizeCanvases() {
 // to the DOM would force a style and layout pass inside the frame.
 // Each plot draws into a canvas outside the document (its buffer, ui.buffers), which
 // present() then copies onto the page's canvas in one drawImage. While computing, the
-// drawing is a task of its own (drawTask) and the copy is in the next frame: a canvas in
+// drawing is a task of its own (drawChannel's, below) and the copy is in the next frame: a canvas in
 // the document has the engine bring the page's style up to date before it resolves a
 // font, and a drawing inside a frame adds to that frame's style, layout, paint and
-// commit; with both cores computing, such frames took 18-38 ms (benches/paper_bench.mjs).
+// commit; with both cores computing, such frames took 18-38 ms (benches/paper_bench.mjs,
+// benches/longtask_trace.mjs).
 // At most `max` panels per call: while computing, one panel per task, so no task holds
 // the main thread for several drawings.
 // `only`: the panels of the redraw in progress (each is cleared there once drawn).
