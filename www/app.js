@@ -25,9 +25,11 @@ const SLICE_MS = 10;          // compute per animation frame
 // tasks stretch when the system's scheduler runs a worker in their midst, so the fewer
 // redraws, the fewer long tasks (at paper scale, in Chromium here, alternating runs of
 // benches/paper_bench.mjs: every 250 ms gave a longest task of 22.0 and 19.1 ms, every
-// 500 ms 15.1 and 13.1 ms; a later run at 500 ms, 19.5 ms).
+// 500 ms 15.1 and 13.1 ms; later, every 500 ms 22.8 and 17.8 ms, every 1000 ms 15.2 and
+// 16.0 ms, and the workers' own time 4-13% shorter). New dots and time left once a
+// second suit a computation of a minute; a short one ends in a redraw at once.
 const REDRAW_MS = 50;
-const POOL_REDRAW_MS = 500;
+const POOL_REDRAW_MS = 1000;
 let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
 let frameGap = 1000 / 60;     // the shortest time between two frames seen (the display's)
 let INPUTS = [];              // the table's settings with a form control (regimes aside)
