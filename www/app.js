@@ -402,7 +402,9 @@ function redrawEvery() {
 // Milliseconds until the next frame has work (Infinity: none).
 function nextWork() {
   if (!ui.explorer) return Infinity;
-  if (mainWork() || redrewAt || roundDone || ui.drawn.some(Boolean)) return 0; // redrewAt: the frame that measures a redraw's cost
+  // A drawing to show (drawn, or a redraw just done), or the frame that measures a
+  // redraw's cost (redrewAt): the next frame.
+  if (mainWork() || redrewAt || roundDone || ui.drawn.some(Boolean)) return 0;
   if (!anyDirty() && !fresh()) return Infinity;
   if (urgent || round) return 0;
   return Math.max(0, lastRedraw + redrawEvery() - performance.now());
