@@ -11,7 +11,7 @@
 //      PAPER_NO_TRACE=1 (no Chromium trace of the main thread's tasks).
 import fs from "node:fs";
 import { start, open } from "../tests/e2e/harness.mjs";
-import { taskMs } from "./trace.mjs";
+import { taskMsFrom } from "./trace.mjs";
 
 const LINK = process.env.PAPER_LINK || "#v=1&model=qf&spectrum=exp&d=450&rho_min=0.1&rho_max=10&rho_points=11";
 const DRAWS = process.env.PAPER_DRAWS || "10";
@@ -20,8 +20,8 @@ const TIMEOUT = 1000 * Number(process.env.PAPER_TIMEOUT_S || 900);
 
 // Before the page's scripts: record long tasks and the longest gap between frames.
 const INIT = () => {
-  window.benchLong = { max: 0, count: 0, gap: 0 };
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.benchLong.count++; window.benchLong.max = Math.max(window.benchLong.max, e.duration); } }).observe({ type: "longtask", buffered: true });
+  window.benchLong = { max: 0, count: 0, gap: 0, all: [] };
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.benchLong.all.push([e.startTime, e.duration]); }).observe({ type: "longtask", buffered: true });
   let last = 0;
   const tick = (t) => { if (last && window.benchArmed) window.benchLong.gap = Math.max(window.benchLong.gap, t - last); last = t; requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
@@ -42,20 +42,29 @@ function peaks() {
   return out;
 }
 
-// `traced`: a Chromium trace of the main thread's tasks ("toplevel" only) while the
-// workers compute: every task's length, where the PerformanceObserver sees only tasks
+// The computation is the pool's: from its first unit sent to a worker (the mark
+// www/pool.js sets) to the last redraw after its last value; the page's loading before it (the wasm, the explorer
+// and its theory lines, the first rendering) is start-up, reported apart.
+// `traced`: a Chromium trace of the main thread's tasks ("toplevel", and the marks) from
+// the page's load: every task's length, where the PerformanceObserver sees only tasks
 // of 50 ms and more.
 async function run(env, workers, draws, traced = false) {
   const before = peaks();
-  const { page, context } = await open(env, `${env.base}?workers=${workers}${LINK}&draws=${draws}`, { width: 1280, height: 900 }, 1, INIT);
-  await page.waitForFunction(() => window.lazyExplorer && window.lazyExplorer.explorer && window.lazyExplorer.pool, null, { timeout: 30000 });
-  // The long-task record starts once the Explorer is built (its theory lines are the
-  // page's start-up, measured by the page's own timings).
-  const startup = await page.evaluate(() => { const l = window.benchLong; const s = { max: l.max, count: l.count }; l.max = 0; l.count = 0; window.benchArmed = true; return s; });
-  if (traced) await env.browser.startTracing(page, { categories: ["toplevel"] });
+  const { page, context } = await open(env, "about:blank", { width: 1280, height: 900 }, 1, INIT);
+  if (traced) await env.browser.startTracing(page, { categories: ["toplevel", "blink.user_timing"] });
+  await page.goto(`${env.base}?workers=${workers}${LINK}&draws=${draws}`);
+  await page.waitForFunction(() => window.lazyExplorer && window.lazyExplorer.pool && window.lazyExplorer.pool.firstSent !== null, null, { timeout: 60000 });
+  await page.evaluate(() => { window.benchArmed = true; });
   await page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout: TIMEOUT, polling: 1000 });
-  const tasks = traced ? taskMs(JSON.parse((await env.browser.stopTracing()).toString()).traceEvents) : null;
-  const r = await page.evaluate(() => ({ stats: window.lazyExplorer.pool.stats(), long: window.benchLong, units: window.lazyExplorer.explorer.sweepUnitsTotal() }));
+  const tasks = traced ? taskMsFrom(JSON.parse((await env.browser.stopTracing()).toString()).traceEvents, "sweep: first unit sent") : null;
+  const r = await page.evaluate(() => {
+    const p = window.lazyExplorer.pool;
+    const l = window.benchLong;
+    const within = l.all.filter(([t]) => t >= p.firstSent).map(([, d]) => d);
+    const before = l.all.filter(([t]) => t < p.firstSent).map(([, d]) => d);
+    return { stats: p.stats(), long: { max: Math.max(0, ...within), count: within.length, gap: l.gap }, startup: { max: Math.max(0, ...before) }, units: window.lazyExplorer.explorer.sweepUnitsTotal() };
+  });
+  const startup = r.startup;
   const after = peaks();
   const fresh = Object.keys(after).filter((p) => !(p in before));
   const peakMb = Math.max(0, ...fresh.map((p) => after[p])) / 1024;

@@ -23,3 +23,12 @@ export function analyse(events, minMs = 50) {
 export function taskMs(events) {
   return mainThread(events).tasks.map((e) => e.dur / 1000).sort((a, b) => b - a);
 }
+
+/** The main thread's task lengths (ms), longest first, from the task that sets the User
+ *  Timing mark `from` (its first occurrence) to the trace's end. */
+export function taskMsFrom(events, from) {
+  const e = events.find((x) => x.name === from && String(x.cat).includes("blink.user_timing"));
+  if (!e) throw new Error(`no mark "${from}" in the trace`);
+  const a = e.ts, b = Infinity;
+  return mainThread(events).tasks.filter((e) => e.ts + e.dur >= a && e.ts <= b).map((e) => e.dur / 1000).sort((x, y) => y - x);
+}

@@ -165,7 +165,9 @@ function install(ex, { keepPlaying = false } = {}) {
   if (!keepPlaying) setPlaying(false);
   writeUrl();
   markPreset();
-  if (seen()) { drawAll(); present(); }
+  // The sizes of the plots as laid out with the new settings shown (the form, the
+  // status), so that the first drawing has them and the resize observer redraws nothing.
+  if (seen()) { sizeCanvases(); drawAll(); present(); }
   lastRedraw = performance.now();
   refreshSummaries(true);
   if (ui.timings.theory === null) ui.timings.theory = performance.now();
@@ -274,17 +276,21 @@ const canvases = () => PANELS.map((p) => $("plot-" + p));
 function sizeCanvases() {
   const box = canvases().map((c) => c.parentElement).find((b) => b.offsetWidth > 0);
   const t = box ? transformScale(box) : { scale: 1, foreign: framed() };
-  ui.dpr = Wasm ? Wasm.backingScale(window.devicePixelRatio || 1, t.scale, t.foreign) : Math.max(1, Math.min(4, window.devicePixelRatio || 1));
+  const dpr = Wasm ? Wasm.backingScale(window.devicePixelRatio || 1, t.scale, t.foreign) : Math.max(1, Math.min(4, window.devicePixelRatio || 1));
+  const scaled = dpr !== ui.dpr;
+  ui.dpr = dpr;
   ui.transform = t;
+  // A plot redraws if its size or scale changed (a new size clears its canvas); the
+  // first observation of the sizes, right after the first drawing, redraws nothing.
   canvases().forEach((c, i) => {
     const r = c.parentElement.getBoundingClientRect();
     ui.shown[i] = r.width > 0 && r.height > 0;
     if (!ui.shown[i]) return; // hidden
     const w = Math.max(60, Math.round(r.width * ui.dpr));
     const h = Math.max(60, Math.round(r.height * ui.dpr));
-    for (const b of [c, ui.buffers[i]]) if (b.width !== w || b.height !== h) { b.width = w; b.height = h; }
+    for (const b of [c, ui.buffers[i]]) if (b.width !== w || b.height !== h) { b.width = w; b.height = h; ui.dirty[i] = true; }
+    if (scaled) ui.dirty[i] = true;
   });
-  ui.dirty = [true, true, true];
 }
 
 // Whether each plot has a size is measured when sizes change (sizeCanvases, from the
@@ -379,7 +385,10 @@ let urgent = true;   // a redraw the visitor asked for: draw in the next frame
 let round = null;    // the panels of a redraw in progress (one per task while computing)
 let oneByOne = false; // this redraw draws one panel per task
 let drawPosted = false, drawMs = 0, roundDone = false;
+let shownSettings = true; // a frame has shown the last build's plots (startSweep)
 const drawChannel = new MessageChannel();
+const releaseChannel = new MessageChannel();
+releaseChannel.port1.onmessage = () => { if (ui.pool) ui.pool.release(); };
 
 const anyDirty = () => ui.dirty.some((d, i) => d && ui.shown[i]);
 const fresh = () => (pooled() && ui.pool.fresh) || ui.sgdFresh;
@@ -404,9 +413,12 @@ function nextWork() {
   if (!ui.explorer) return Infinity;
   // A drawing to show (drawn, or a redraw just done), or the frame that measures a
   // redraw's cost (redrewAt): the next frame.
-  if (mainWork() || redrewAt || roundDone || ui.drawn.some(Boolean)) return 0;
+  if (mainWork() || redrewAt || roundDone || !shownSettings || ui.drawn.some(Boolean)) return 0;
   if (!anyDirty() && !fresh()) return Infinity;
   if (urgent || round) return 0;
+  // While the pool sweeps, its redraws wait for a worker with nothing to do (poolNews),
+  // or else come HOLD_MS late.
+  if (sweepRunning() && pooled() && !ui.sgdFresh) return drawNow ? 0 : Math.max(0, lastRedraw + redrawEvery() + HOLD_MS - performance.now());
   return Math.max(0, lastRedraw + redrawEvery() - performance.now());
 }
 
@@ -431,6 +443,27 @@ function wake() {
 
 // A worker sent values: they redraw at the next redraw time.
 function gotNews() {
+  schedule();
+}
+
+// A worker of the pool sent a value. While the pool sweeps, a redraw waits for a
+// worker with nothing to compute: once a redraw is due, the pool hands out no new units
+// (at most for HOLD_MS), and the redraw starts as soon as a worker has finished those
+// it has; the units go out again once it is on the page. The main thread then draws
+// without sharing the cores with every worker: on two cores, with two workers
+// computing, the system's scheduler stretched the page's drawing tasks and frames two-
+// to threefold (5-10 ms of the main thread's CPU time took 13-27 ms; Chromium traces
+// of benches/paper_bench.mjs's page). A worker with nothing to do comes soon: one unit
+// at a time where units are long, a few ms of queued work where they are short.
+const HOLD_MS = 1000;
+const START_HOLD_MS = 1000;
+let drawNow = false; // a worker waits: redraw in the next frame
+function poolNews() {
+  const pool = ui.pool;
+  if (sweepRunning() && seen() && !round && performance.now() - lastRedraw >= redrawEvery()) {
+    if (!pool.held) pool.hold(HOLD_MS);
+    if (pool.idle() > 0) drawNow = true;
+  }
   schedule();
 }
 
@@ -495,6 +528,7 @@ function frame(t) {
     const shown = present();
     if (roundDone) { roundDone = false; lastRedraw = redrewAt = t; }
     if (!round && anyDirty() && (urgent || finished || t - lastRedraw >= redrawEvery())) { round = ui.dirty.map((d, i) => d && ui.shown[i]); drawMs = 0; }
+    drawNow = false;
     if (round) {
       // One panel per task while the main thread computes or the pool sweeps (a panel at
       // paper scale takes ms to tens of ms); else the whole redraw in one task (one composite).
@@ -502,6 +536,10 @@ function frame(t) {
       if (!drawPosted) { drawPosted = true; drawChannel.port2.postMessage(0); }
     }
     if (shown || (!round && !anyDirty())) updateProgress();
+    if (!round && !anyDirty()) shownSettings = true;
+    // With no redraw in progress, the workers get units again once this frame is done
+    // (its style, layout, paint).
+    if (shownSettings && !round && ui.pool && ui.pool.held) releaseChannel.port2.postMessage(0);
     if (!round && !anyDirty()) urgent = false;
     if (changed) refreshSummaries(finished);
   }
@@ -542,7 +580,7 @@ function makePool(build, compiled) {
     onProgress: () => {
       ui.pool.fresh = true;
       putData("workers", String(ui.pool.workers.length)); // it grows with the work
-      gotNews(); // the frame loop may be idle while only the workers compute
+      poolNews(); // the frame loop may be idle while only the workers compute
       if (ui.timings.sweep === null && ui.explorer && ui.explorer.sweepDone()) ui.timings.sweep = performance.now();
     },
     onError: (e) => { showError(e); ui.dirty[0] = true; },
@@ -582,7 +620,10 @@ function makeTraining(build, compiled) {
 
 function startSweep(ex) {
   ui.sweepStopped = false;
-  if (pooled()) ui.pool.start(ex, ui.state);
+  // The workers start now (their wasm instances) and get units once a frame has shown
+  // the new settings and their plots (at most START_HOLD_MS later): the page renders
+  // with the cores to itself.
+  if (pooled()) { ui.pool.start(ex, ui.state); ui.pool.hold(START_HOLD_MS); shownSettings = false; }
   // How many workers compute the sweep (0: the main thread), for tests and the curious.
   document.body.dataset.workers = pooled() ? String(ui.pool.workers.length) : "0";
   showSweepControls();

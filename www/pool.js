@@ -11,7 +11,10 @@
 //   pool.cancel()                   stop every worker now (they are terminated)
 //   pool.paused = true              hand out no more units (the page is unseen); the
 //                                   units in flight finish, advance() resumes
-//   pool.busy, pool.ok, pool.timeLeft(), pool.stats()
+//   pool.hold(ms), pool.release()   the same for a redraw: no new units until release()
+//                                   (or `ms` later), so the page draws with the cores
+//                                   of the workers that are between units
+//   pool.busy, pool.ok, pool.idle(), pool.timeLeft(), pool.stats()
 // A worker whose unit fails with a core error reports it by field (onError, as the
 // Explorer's own errors) and the sweep stops; a worker that crashes (a trap, an
 // uncaught exception) is replaced and its units go to the next worker, once; a second
@@ -54,6 +57,12 @@ export function startWorker(url, build, onMessage, onCrash, what = "the worker",
   return w;
 }
 
+// A User Timing mark (in a browser's performance panel and traces; benches/paper_bench.mjs
+// measures the main thread's tasks between the sweep's two).
+function mark(name) {
+  try { performance.mark(name); } catch (_) { /* an engine without User Timing marks */ }
+}
+
 export function defaultSize() {
   const n = (typeof navigator !== "undefined" && navigator.hardwareConcurrency) || 2;
   return Math.max(1, Math.min(MAX_WORKERS, n));
@@ -69,6 +78,8 @@ export class Pool {
     this.onFallback = onFallback;
     this.fresh = false;       // values came in since the page last looked (the page resets it)
     this.paused = false;      // no new units while the page cannot be seen
+    this.held = false;        // no new units while the page redraws (hold, release)
+    this.holdTimer = 0;
     this.url = url;
     this.workers = [];
     this.gen = 0;
@@ -84,6 +95,7 @@ export class Pool {
     this.busyMs = 0;
     this.startMs = 0;         // the longest a worker took from its start to its first value
     this.firstAt = null;      // when the computation's first value came
+    this.firstSent = null;    // when its first unit went to a worker
     this.grewAt = 0;          // when the last worker was added
     this.growTimer = 0;
     this.replaced = 0;        // workers replaced after a crash
@@ -119,7 +131,10 @@ export class Pool {
     this.unitsIn = 0;
     this.busyMs = 0;
     this.firstAt = null;
+    this.firstSent = null;
     clearTimeout(this.growTimer);
+    clearTimeout(this.holdTimer);
+    this.held = false;
     // A worker still busy with the old computation is replaced (a unit at d = 450
     // takes seconds); an idle one gets the new settings.
     this.workers = this.workers.filter((s) => {
@@ -160,6 +175,8 @@ export class Pool {
   cancel() {
     this.gen += 1;
     clearTimeout(this.growTimer);
+    clearTimeout(this.holdTimer);
+    this.held = false;
     this.growTimer = 0;
     for (const s of this.workers) s.w.terminate();
     this.workers = [];
@@ -168,11 +185,30 @@ export class Pool {
     this.settings = null;
   }
 
+  /** How many started workers have no unit in flight. */
+  idle() {
+    return this.workers.filter((s) => s.ready && s.inflight.size === 0).length;
+  }
+
+  /** No new units for `ms` at most, or until release(): the page redraws meanwhile. */
+  hold(ms) {
+    this.held = true;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => this.release(), ms);
+  }
+
+  release() {
+    clearTimeout(this.holdTimer);
+    if (!this.held) return;
+    this.held = false;
+    this.advance();
+  }
+
   /** Give each idle worker units, up to DEPTH in flight. Returns true while busy. */
   advance() {
     const ex = this.ex;
     if (!ex || this.failed) return false;
-    if (this.paused) return this.busy;
+    if (this.paused || this.held) return this.busy;
     for (const s of this.workers) {
       while (s.ready && s.inflight.size < DEPTH) {
         // A second unit waits in a worker's queue only if it is cheap (the core decides).
@@ -180,6 +216,7 @@ export class Pool {
         if (unit === undefined) break;
         s.inflight.add(unit);
         s.w.postMessage({ type: "unit", gen: this.gen, unit });
+        if (this.firstSent === null) { this.firstSent = performance.now(); mark("sweep: first unit sent"); }
       }
     }
     return this.busy;
@@ -202,7 +239,7 @@ export class Pool {
         this.fail(e);
         return;
       }
-      if (this.ex.sweepDone()) this.finished = performance.now();
+      if (this.ex.sweepDone()) { this.finished = performance.now(); mark("sweep: last value in"); }
       this.onProgress();
       this.grow();
       this.advance();
