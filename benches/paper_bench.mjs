@@ -11,7 +11,7 @@
 //      PAPER_NO_TRACE=1 (no Chromium trace of the main thread's tasks).
 import fs from "node:fs";
 import { start, open } from "../tests/e2e/harness.mjs";
-import { taskMsFrom } from "./trace.mjs";
+import { tasksFrom } from "./trace.mjs";
 
 const LINK = process.env.PAPER_LINK || "#v=1&model=qf&spectrum=exp&d=450&rho_min=0.1&rho_max=10&rho_points=11";
 const DRAWS = process.env.PAPER_DRAWS || "10";
@@ -56,7 +56,8 @@ async function run(env, workers, draws, traced = false) {
   await page.waitForFunction(() => window.lazyExplorer && window.lazyExplorer.pool && window.lazyExplorer.pool.firstSent !== null, null, { timeout: 60000 });
   await page.evaluate(() => { window.benchArmed = true; });
   await page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout: TIMEOUT, polling: 1000 });
-  const tasks = traced ? taskMsFrom(JSON.parse((await env.browser.stopTracing()).toString()).traceEvents, "sweep: first unit sent") : null;
+  const traced_ = traced ? tasksFrom(JSON.parse((await env.browser.stopTracing()).toString()).traceEvents, "sweep: first unit sent") : null;
+  const tasks = traced_ && traced_.map((t) => t.ms);
   const r = await page.evaluate(() => {
     const p = window.lazyExplorer.pool;
     const l = window.benchLong;
@@ -71,14 +72,16 @@ async function run(env, workers, draws, traced = false) {
   await context.close();
   return { workers, draws: Number(draws), units: r.units, wall_s: r.stats.wallMs / 1000, busy_s: r.stats.busyMs / 1000, longest_task_ms: r.long.max, long_tasks: r.long.count, longest_frame_gap_ms: r.long.gap, startup_longest_task_ms: startup.max, renderer_peak_mb: peakMb,
     traced_longest_task_ms: tasks ? tasks[0] ?? 0 : null, traced_tasks_over_16_ms: tasks ? tasks.filter((t) => t > 16).length : null,
-    traced_tasks_over_12_ms: tasks ? tasks.filter((t) => t > 12).length : null, traced_tasks: tasks ? tasks.length : null };
+    traced_tasks_over_12_ms: tasks ? tasks.filter((t) => t > 12).length : null, traced_tasks: tasks ? tasks.length : null,
+    // The five longest: length (ms), when (s after the first unit), where posted from.
+    traced_longest: traced_ ? traced_.slice(0, 5).map((t) => [+t.ms.toFixed(1), +t.at.toFixed(1), t.source]) : null };
 }
 
 const env = await start();
 try {
   const out = { link: LINK };
   out.full = await run(env, 2, DRAWS, !process.env.PAPER_NO_TRACE);
-  console.error(`[paper] ${out.full.draws} draws, 2 workers: ${out.full.wall_s.toFixed(1)} s to every dot (${out.full.units} units, ${out.full.busy_s.toFixed(0)} s of worker time); longest main-thread task ${out.full.longest_task_ms.toFixed(0)} ms (${out.full.long_tasks} over 50 ms; traced: the longest ${out.full.traced_longest_task_ms === null ? "not traced" : out.full.traced_longest_task_ms.toFixed(1) + " ms, " + out.full.traced_tasks_over_16_ms + " over 16 ms, " + out.full.traced_tasks_over_12_ms + " over 12 ms, of " + out.full.traced_tasks}), longest frame gap ${out.full.longest_frame_gap_ms.toFixed(0)} ms; renderer peak ${out.full.renderer_peak_mb.toFixed(0)} MB`);
+  console.error(`[paper] ${out.full.draws} draws, 2 workers: ${out.full.wall_s.toFixed(1)} s to every dot (${out.full.units} units, ${out.full.busy_s.toFixed(0)} s of worker time); longest main-thread task ${out.full.longest_task_ms.toFixed(0)} ms (${out.full.long_tasks} over 50 ms; traced: the longest ${out.full.traced_longest_task_ms === null ? "not traced" : out.full.traced_longest_task_ms.toFixed(1) + " ms, " + out.full.traced_tasks_over_16_ms + " over 16 ms, " + out.full.traced_tasks_over_12_ms + " over 12 ms, of " + out.full.traced_tasks})${out.full.traced_longest ? " [" + out.full.traced_longest.map(([ms, at, src]) => `${ms} ms at ${at} s (${src})`).join(", ") + "]" : ""}, longest frame gap ${out.full.longest_frame_gap_ms.toFixed(0)} ms; renderer peak ${out.full.renderer_peak_mb.toFixed(0)} MB`);
   if (!process.env.PAPER_SKIP_SPEEDUP) {
     // By default on the preset itself (10 draws): at 2 draws the few N = 4500 units are
     // most of the work and the last of them leaves a worker idle at the end.

@@ -24,11 +24,15 @@ export function taskMs(events) {
   return mainThread(events).tasks.map((e) => e.dur / 1000).sort((a, b) => b - a);
 }
 
-/** The main thread's task lengths (ms), longest first, from the task that sets the User
- *  Timing mark `from` (its first occurrence) to the trace's end. */
-export function taskMsFrom(events, from) {
-  const e = events.find((x) => x.name === from && String(x.cat).includes("blink.user_timing"));
-  if (!e) throw new Error(`no mark "${from}" in the trace`);
-  const a = e.ts, b = Infinity;
-  return mainThread(events).tasks.filter((e) => e.ts + e.dur >= a && e.ts <= b).map((e) => e.dur / 1000).sort((x, y) => y - x);
+/** The main thread's tasks from the task that sets the User Timing mark `from` (its
+ *  first occurrence) to the trace's end, longest first: `{ ms, at, source }`, `at` in
+ *  seconds after the mark, `source` where the task was posted from (a frame:
+ *  ScheduledActionSendBeginMainFrame; a worker's message: PostMessageToWorkerObject; a
+ *  MessageChannel's: Notify; V8's garbage collector: a heap/ file's function). */
+export function tasksFrom(events, from) {
+  const m = events.find((x) => x.name === from && String(x.cat).includes("blink.user_timing"));
+  if (!m) throw new Error(`no mark "${from}" in the trace`);
+  return mainThread(events).tasks.filter((e) => e.ts + e.dur >= m.ts)
+    .map((e) => ({ ms: e.dur / 1000, at: (e.ts - m.ts) / 1e6, source: (e.args && (e.args.src_func || e.args.src_file)) || "" }))
+    .sort((x, y) => y.ms - x.ms);
 }

@@ -26,8 +26,9 @@ const SLICE_MS = 10;          // compute per animation frame
 // redraws, the fewer long tasks (at paper scale, in Chromium here, alternating runs of
 // benches/paper_bench.mjs: every 250 ms gave a longest task of 22.0 and 19.1 ms, every
 // 500 ms 15.1 and 13.1 ms; later, every 500 ms 22.8 and 17.8 ms, every 1000 ms 15.2 and
-// 16.0 ms, and the workers' own time 4-13% shorter). New dots and time left once a
-// second suit a computation of a minute; a short one ends in a redraw at once.
+// 16.0 ms, and the workers' own time 4-13% shorter), and each redraw waits for a worker
+// with nothing to do (poolNews). New dots and time left about once a second suit a
+// computation of a minute; a short one ends in a redraw at once.
 const REDRAW_MS = 50;
 const POOL_REDRAW_MS = 1000;
 let lastRedraw = -Infinity, redrewAt = 0, redrawCost = 0, lastFrame = 0, slice = SLICE_MS;
@@ -416,9 +417,9 @@ function nextWork() {
   if (mainWork() || redrewAt || roundDone || !shownSettings || ui.drawn.some(Boolean)) return 0;
   if (!anyDirty() && !fresh()) return Infinity;
   if (urgent || round) return 0;
-  // While the pool sweeps, its redraws wait for a worker with nothing to do (poolNews),
-  // or else come HOLD_MS late.
-  if (sweepRunning() && pooled() && !ui.sgdFresh) return drawNow ? 0 : Math.max(0, lastRedraw + redrawEvery() + HOLD_MS - performance.now());
+  // While the pool sweeps, its redraws wait for a worker with nothing to do (poolNews):
+  // its values come with a worker's unit done.
+  if (sweepRunning() && pooled() && !ui.sgdFresh) return drawNow ? 0 : Infinity;
   return Math.max(0, lastRedraw + redrawEvery() - performance.now());
 }
 
@@ -449,7 +450,8 @@ function gotNews() {
 // A worker of the pool sent a value. While the pool sweeps, a redraw waits for a
 // worker with nothing to compute: once a redraw is due, the pool hands out no new units
 // (at most for HOLD_MS), and the redraw starts as soon as a worker has finished those
-// it has; the units go out again once it is on the page. The main thread then draws
+// it has (where units take seconds, the plot may lag by one unit); the units go out
+// again once it is on the page. The main thread then draws
 // without sharing the cores with every worker: on two cores, with two workers
 // computing, the system's scheduler stretched the page's drawing tasks and frames two-
 // to threefold (5-10 ms of the main thread's CPU time took 13-27 ms; Chromium traces
