@@ -1,8 +1,10 @@
 // The same end-to-end checks of the page in each browser engine (tests/e2e-engines/
 // engines.mjs): Chromium, Firefox ESR and WebKitGTK (Safari's engine). Per engine: it
 // loads with no error, the default sweep completes, Play and Pause work, a bad value
-// shows its error next to its control, embed mode shows only the plots, and the JSON
-// export holds the native command line's numbers for the same settings (1e-9).
+// shows its error next to its control, embed mode shows only the plots, the paper-scale
+// sweep (one draw) runs in the workers with the page drawing only while one of them
+// waits, and the JSON export holds the native command line's numbers for the same
+// settings (1e-9).
 // It also saves a PNG of the explanation (its formulas) per engine in test-results/.
 // Run: bash scripts/test-engines.sh (ENGINES=webkit,firefox to choose).
 import { describe, test, before, after } from "node:test";
@@ -121,6 +123,33 @@ for (const name of chosen) {
       assert.equal(await b.visible("#open-full"), true);
       const r = await b.rect("#plot-width");
       assert.ok(r.width > 200 && r.height > 100, `plot ${r.width} x ${r.height}`);
+      assert.deepEqual(b.console, []);
+    });
+
+    test("Figure 1 at the paper's scale, one draw: the workers compute it, and the page draws only while one is between units", async () => {
+      await load(b, server.base);
+      await sweepDone(b);
+      // Every plot drawing from now on notes how many workers had units in flight.
+      await b.js(() => {
+        const ui = window.lazyExplorer;
+        const proto = Object.getPrototypeOf(ui.explorer);
+        const draw = proto.drawPanel;
+        window.draws = [];
+        proto.drawPanel = function (panel, canvas, scale) {
+          window.draws.push([!this.sweepDone(), ui.pool.workers.filter((s) => s.inflight.size > 0).length, ui.pool.workers.length]);
+          return draw.call(this, panel, canvas, scale);
+        };
+        location.hash = "#v=1&model=qf&spectrum=exp&d=450&rho_min=0.1&rho_max=10&rho_points=11&draws=1";
+      });
+      await until(async () => (await b.attr("body", "data-sweep")) === "running", 10000, "the paper-scale sweep to start");
+      await sweepDone(b);
+      const r = await b.js(() => ({ draws: window.draws, held: window.lazyExplorer.pool.held, summary: document.getElementById("plot-width").getAttribute("aria-label") }));
+      const during = r.draws.filter(([sweeping, , workers]) => sweeping && workers >= 2);
+      console.log(`# ${b.name}: ${during.length} drawings while ${during.length ? during[0][2] : "?"} workers swept; workers computing at each: ${during.map((d) => d[1]).join(" ")}`);
+      assert.ok(during.length >= 1, "the plots were drawn while the workers swept");
+      for (const d of during) assert.ok(d[1] < d[2], `a drawing while every worker computed: ${JSON.stringify(d)}`);
+      assert.equal(r.held, false, "the pool hands out units again after the last redraw");
+      assert.match(r.summary, /\(100% computed\)/, r.summary);
       assert.deepEqual(b.console, []);
     });
 
