@@ -87,8 +87,11 @@ try {
     // most of the work and the last of them leaves a worker idle at the end.
     const one = await run(env, 1, SPEEDUP_DRAWS);
     const two = SPEEDUP_DRAWS === DRAWS ? out.full : await run(env, 2, SPEEDUP_DRAWS);
-    out.speedup = { draws: Number(SPEEDUP_DRAWS), one_s: one.wall_s, two_s: two.wall_s, ratio: one.wall_s / two.wall_s };
-    console.error(`[paper] speed-up at ${SPEEDUP_DRAWS} draws: 1 worker ${one.wall_s.toFixed(1)} s, 2 workers ${two.wall_s.toFixed(1)} s: ${out.speedup.ratio.toFixed(2)}x`);
+    // Idle: the workers' wall time not spent computing units (starting, messages, and the
+    // redraws the page makes while a worker waits).
+    const idle = (r) => 1 - r.busy_s / (r.workers * r.wall_s);
+    out.speedup = { draws: Number(SPEEDUP_DRAWS), one_s: one.wall_s, two_s: two.wall_s, ratio: one.wall_s / two.wall_s, one_busy_s: one.busy_s, two_busy_s: two.busy_s, one_idle: idle(one), two_idle: idle(two) };
+    console.error(`[paper] speed-up at ${SPEEDUP_DRAWS} draws: 1 worker ${one.wall_s.toFixed(1)} s (${one.busy_s.toFixed(1)} s computing, ${(100 * idle(one)).toFixed(1)}% idle), 2 workers ${two.wall_s.toFixed(1)} s (${two.busy_s.toFixed(1)} s, ${(100 * idle(two)).toFixed(1)}% idle): ${out.speedup.ratio.toFixed(2)}x`);
   }
   console.log(JSON.stringify(out));
 } finally {
