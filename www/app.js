@@ -462,7 +462,8 @@ const START_HOLD_MS = 1000;
 let drawNow = false; // a worker waits: redraw in the next frame
 function poolNews() {
   const pool = ui.pool;
-  if (sweepRunning() && seen() && !round && performance.now() - lastRedraw >= redrawEvery()) {
+  // A redraw waiting (held) starts with the first worker between units.
+  if (sweepRunning() && seen() && !round && (pool.held || performance.now() - lastRedraw >= redrawEvery())) {
     if (!pool.held) pool.hold(HOLD_MS);
     if (pool.idle() > 0) drawNow = true;
   }
@@ -529,7 +530,7 @@ function frame(t) {
     // values that come meanwhile wait for the next redraw.
     const shown = present();
     if (roundDone) { roundDone = false; lastRedraw = redrewAt = t; }
-    if (!round && anyDirty() && (urgent || finished || t - lastRedraw >= redrawEvery())) { round = ui.dirty.map((d, i) => d && ui.shown[i]); drawMs = 0; }
+    if (!round && anyDirty() && (urgent || finished || drawNow || t - lastRedraw >= redrawEvery())) { round = ui.dirty.map((d, i) => d && ui.shown[i]); drawMs = 0; }
     drawNow = false;
     if (round) {
       // One panel per task while the main thread computes or the pool sweeps (a panel at
@@ -638,11 +639,12 @@ function stopSweep() {
   setStatus(ui.explorer ? ui.explorer.describe() + " (width sweep stopped)" : "");
 }
 
-// "about 2 min left" beside the sweep's progress, and its Stop button while it runs.
+// "about 2 min left" beside the sweep's progress ("estimating…" until a value is in),
+// and its Stop button while it runs.
 function showSweepControls() {
   const running = sweepRunning();
   const left = running && pooled() ? ui.pool.timeLeft() : null;
-  put($("sweep-left"), "textContent", left === null ? "" : left >= 90 ? `about ${Math.round(left / 60)} min left` : `about ${Math.max(1, Math.round(left))} s left`);
+  put($("sweep-left"), "textContent", left === null ? (running && pooled() ? "estimating…" : "") : left >= 90 ? `about ${Math.round(left / 60)} min left` : `about ${Math.max(1, Math.round(left))} s left`);
   put($("sweep-stop"), "hidden", !running);
 }
 
