@@ -451,12 +451,12 @@ function gotNews() {
 // worker with nothing to compute: once a redraw is due, the pool hands out no new units
 // (at most for HOLD_MS), and the redraw starts as soon as a worker has finished those
 // it has (where units take seconds, the plot may lag by one unit); the units go out
-// again once it is on the page. The main thread then draws
-// without sharing the cores with every worker: on two cores, with two workers
-// computing, the system's scheduler stretched the page's drawing tasks and frames two-
-// to threefold (5-10 ms of the main thread's CPU time took 13-27 ms; Chromium traces
-// of benches/paper_bench.mjs's page). A worker with nothing to do comes soon: one unit
-// at a time where units are long, a few ms of queued work where they are short.
+// again once it is on the page. The main thread then draws without sharing the cores
+// with every worker: on two cores, with two workers computing, the system's scheduler
+// stretched the page's drawing tasks and frames two- to threefold (5-10 ms of the main
+// thread's CPU time took 13-27 ms; Chromium traces of benches/paper_bench.mjs's page).
+// A worker with nothing to do comes soon: one unit at a time where units are long, a
+// few ms of queued work where they are short.
 const HOLD_MS = 1000;
 const START_HOLD_MS = 1000;
 let drawNow = false; // a worker waits: redraw in the next frame

@@ -58,7 +58,7 @@ export function startWorker(url, build, onMessage, onCrash, what = "the worker",
 }
 
 // A User Timing mark (in a browser's performance panel and traces; benches/paper_bench.mjs
-// measures the main thread's tasks between the sweep's two).
+// measures the main thread's tasks from the sweep's first unit sent).
 function mark(name) {
   try { performance.mark(name); } catch (_) { /* an engine without User Timing marks */ }
 }
