@@ -43,8 +43,9 @@ function peaks() {
 }
 
 // The computation is the pool's: from its first unit sent to a worker (the mark
-// www/pool.js sets) to the last redraw after its last value; the page's loading before it (the wasm, the explorer
-// and its theory lines, the first rendering) is start-up, reported apart.
+// www/pool.js sets) to the last redraw after its last value; the page's loading before
+// it (the wasm, the explorer and its theory lines, the first rendering) is start-up,
+// reported apart.
 // `traced`: a Chromium trace of the main thread's tasks ("toplevel", and the marks) from
 // the page's load: every task's length, where the PerformanceObserver sees only tasks
 // of 50 ms and more.
