@@ -538,12 +538,12 @@ function frame(t) {
       oneByOne = !finished && (mainWork() || (sweepRunning() && pooled()));
       if (!drawPosted) { drawPosted = true; drawChannel.port2.postMessage(0); }
     }
-    if (shown || (!round && !anyDirty())) updateProgress();
-    if (!round && !anyDirty()) shownSettings = true;
+    const settled = !round && !anyDirty(); // nothing left to draw
+    if (shown || settled) updateProgress();
+    if (settled) { shownSettings = true; urgent = false; }
     // With no redraw in progress, the workers get units again once this frame is done
     // (its style, layout, paint).
     if (shownSettings && !round && ui.pool && ui.pool.held) releaseChannel.port2.postMessage(0);
-    if (!round && !anyDirty()) urgent = false;
     if (changed) refreshSummaries(finished);
   }
   // After a redraw, the next frame comes at once: how late it comes is the redraw's cost.

@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { serve, launch, until, sleep, ROOT, OUT, ENGINES } from "./engines.mjs";
+import { recordDrawings, PAPER_ONE_DRAW } from "../e2e/harness.mjs";
 
 const chosen = (process.env.ENGINES || ENGINES.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
 // Generous: the checks are about behaviour, not speed (make bench measures speed), and
@@ -130,24 +131,14 @@ for (const name of chosen) {
       await load(b, server.base);
       await sweepDone(b);
       // Every plot drawing from now on notes how many workers had units in flight.
-      await b.js(() => {
-        const ui = window.lazyExplorer;
-        const proto = Object.getPrototypeOf(ui.explorer);
-        const draw = proto.drawPanel;
-        window.draws = [];
-        proto.drawPanel = function (panel, canvas, scale) {
-          window.draws.push([!this.sweepDone(), ui.pool.workers.filter((s) => s.inflight.size > 0).length, ui.pool.workers.length]);
-          return draw.call(this, panel, canvas, scale);
-        };
-        location.hash = "#v=1&model=qf&spectrum=exp&d=450&rho_min=0.1&rho_max=10&rho_points=11&draws=1";
-      });
+      await b.js(recordDrawings, PAPER_ONE_DRAW);
       await until(async () => (await b.attr("body", "data-sweep")) === "running", 10000, "the paper-scale sweep to start");
       await sweepDone(b);
       const r = await b.js(() => ({ draws: window.draws, held: window.lazyExplorer.pool.held, summary: document.getElementById("plot-width").getAttribute("aria-label") }));
-      const during = r.draws.filter(([sweeping, , workers]) => sweeping && workers >= 2);
-      console.log(`# ${b.name}: ${during.length} drawings while ${during.length ? during[0][2] : "?"} workers swept; workers computing at each: ${during.map((d) => d[1]).join(" ")}`);
+      const during = r.draws.filter((d) => d.sweeping && d.workers >= 2);
+      console.log(`# ${b.name}: ${during.length} drawings while ${during.length ? during[0].workers : "?"} workers swept; workers computing at each: ${during.map((d) => d.computing).join(" ")}`);
       assert.ok(during.length >= 1, "the plots were drawn while the workers swept");
-      for (const d of during) assert.ok(d[1] < d[2], `a drawing while every worker computed: ${JSON.stringify(d)}`);
+      for (const d of during) assert.ok(d.computing < d.workers, `a drawing while every worker computed: ${JSON.stringify(d)}`);
       assert.equal(r.held, false, "the pool hands out units again after the last redraw");
       assert.match(r.summary, /\(100% computed\)/, r.summary);
       assert.deepEqual(b.console, []);

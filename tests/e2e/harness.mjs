@@ -70,6 +70,25 @@ export async function open(env, url = env.base, viewport = { width: 1280, height
   return { page, context, problems, foreign };
 }
 
+// Figure 1 at the paper's scale with one draw of W (units of up to seconds, about 6 s
+// on two workers here).
+export const PAPER_ONE_DRAW = "#v=1&model=qf&spectrum=exp&d=450&rho_min=0.1&rho_max=10&rho_points=11&draws=1";
+
+/** Run in the page (page.evaluate, or an engine's js()): from now on each plot drawing
+ *  notes `{ panel, sweeping, computing, workers }` in window.draws (computing: the pool's
+ *  workers with units in flight), then the page loads the link `hash`. */
+export function recordDrawings(hash) {
+  const ui = window.lazyExplorer;
+  const proto = Object.getPrototypeOf(ui.explorer);
+  const draw = proto.drawPanel;
+  window.draws = [];
+  proto.drawPanel = function (panel, canvas, scale) {
+    window.draws.push({ panel, sweeping: !this.sweepDone(), computing: ui.pool.workers.filter((s) => s.inflight.size > 0).length, workers: ui.pool.workers.length });
+    return draw.call(this, panel, canvas, scale);
+  };
+  location.hash = hash;
+}
+
 export const sweepDone = (page, timeout = 20000) => page.waitForFunction(() => document.body.dataset.sweep === "done", null, { timeout });
 
 // Wait until the page has built a new Explorer (after a control, a preset, a link).

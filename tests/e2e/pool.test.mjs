@@ -1,10 +1,11 @@
 // The worker pool (www/pool.js, www/worker.js) in the page, under its
 // Content-Security-Policy: the same numbers as one thread for the same seed, cancel
 // stops every worker, a failing worker reports by field and a crashing one is
-// replaced without changing the numbers; the page draws only while a worker waits. Run: node --test tests/e2e/pool.test.mjs
+// replaced without changing the numbers; the page draws only while a worker waits.
+// Run: node --test tests/e2e/pool.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, open, sweepDone, workerCores } from "./harness.mjs";
+import { start, open, sweepDone, workerCores, recordDrawings, PAPER_ONE_DRAW } from "./harness.mjs";
 
 let env;
 before(async () => { env = await start(); });
@@ -138,20 +139,10 @@ test("cancel stops every worker within 100 ms", async () => {
 test("while the pool sweeps, the page draws only with a worker between units, and the units go out again after", async () => {
   const { page, context, problems } = await open(env, env.base + "?workers=2");
   await sweepDone(page);
-  // Every plot drawing from now on notes how many workers had units in flight.
-  await page.evaluate(() => {
-    const ui = window.lazyExplorer;
-    const proto = Object.getPrototypeOf(ui.explorer);
-    const draw = proto.drawPanel;
-    window.draws = [];
-    proto.drawPanel = function (panel, canvas, scale) {
-      window.draws.push({ panel, sweeping: !this.sweepDone(), computing: ui.pool.workers.filter((s) => s.inflight.size > 0).length, workers: ui.pool.workers.length });
-      return draw.call(this, panel, canvas, scale);
-    };
-  });
-  // Figure 1 at the paper's scale with one draw (units of up to seconds, about 6 s in
-  // all): redraws come at most every second, each once a worker is between units.
-  await page.evaluate(() => { location.hash = "#v=1&model=qf&spectrum=exp&d=450&rho_min=0.1&rho_max=10&rho_points=11&draws=1"; });
+  // Every plot drawing from now on notes how many workers had units in flight; then
+  // Figure 1 at the paper's scale with one draw: redraws come at most every second, each
+  // once a worker is between units.
+  await page.evaluate(recordDrawings, PAPER_ONE_DRAW);
   await page.waitForFunction(() => document.body.dataset.sweep === "running", null, { timeout: 10000 });
   await sweepDone(page, 60000);
   const r = await page.evaluate(() => ({ draws: window.draws, held: window.lazyExplorer.pool.held, stats: window.lazyExplorer.pool.stats() }));
