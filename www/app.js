@@ -510,7 +510,6 @@ function frame(t) {
       // frame that saw the sweep still running).
       if (pooled() && ui.pool.fresh) { ui.pool.fresh = false; ui.dirty[0] = true; changed = true; }
       if (ex.sweepDone() && ui.timings.sweep === null) ui.timings.sweep = performance.now();
-      if (ex.sweepDone() && trained()) ui.training.warm(); // the sweep's workers are done starting
       // The worker's news come by message (onNews); without it, train here.
       if (training && !trained()) {
         ex.advanceSgdPaced(share, dt); // at the pace of the settings (full speed by default)
@@ -541,6 +540,11 @@ function frame(t) {
     const settled = !round && !anyDirty(); // nothing left to draw
     if (shown || settled) updateProgress();
     if (settled) { shownSettings = true; urgent = false; }
+    // The training worker starts (so that Play answers at once) when the finished sweep
+    // is on the page, in a task after this frame: its start (a thread, an isolate, the
+    // module) had shared the cores with the sweep's last drawings (a Chromium trace and
+    // the scheduler's record in benches/paper_bench.mjs).
+    if (settled && ex.sweepDone() && trained() && !ui.training.worker) setTimeout(() => { if (trained()) ui.training.warm(); }, 0);
     // With no redraw in progress, the workers get units again once this frame is done
     // (its style, layout, paint).
     if (shownSettings && !round && ui.pool && ui.pool.held) releaseChannel.port2.postMessage(0);
