@@ -28,14 +28,15 @@ export function taskMs(events) {
 }
 
 /** The main thread's tasks from the task that sets the User Timing mark `from` (its
- *  first occurrence) to the trace's end, longest first: `{ ms, at, source }`, `at` in
+ *  first occurrence; the tasks of that thread only) to the trace's end, longest first: `{ ms, at, source }`, `at` in
  *  seconds after the mark, `source` where the task was posted from (a frame:
  *  ScheduledActionSendBeginMainFrame; a worker's message: PostMessageToWorkerObject; a
  *  MessageChannel's: Notify; V8's garbage collector: a heap/ file's function). */
 export function tasksFrom(events, from) {
   const m = events.find((x) => x.name === from && String(x.cat).includes("blink.user_timing"));
   if (!m) throw new Error(`no mark "${from}" in the trace`);
-  return mainThread(events).tasks.filter((e) => e.ts + e.dur >= m.ts)
+  // The page's own main thread (the trace holds every renderer's).
+  return mainThread(events).tasks.filter((e) => e.pid === m.pid && e.tid === m.tid && e.ts + e.dur >= m.ts)
     .map((e) => ({ ms: e.dur / 1000, at: (e.ts - m.ts) / 1e6, source: (e.args && (e.args.src_func || e.args.src_file)) || "",
       ts: e.ts, dur: e.dur, cpuMs: typeof e.tdur === "number" ? e.tdur / 1000 : null, tid: e.tid }))
     .sort((x, y) => y.ms - x.ms);
