@@ -380,3 +380,14 @@ fn sgd_product_kernels_match_the_triple_loop() {
     let failures = kernels::small_gemm_failures();
     assert!(failures.is_empty(), "{} failures, first: {:?}", failures.len(), &failures[..failures.len().min(3)]);
 }
+
+/// The same command prints the same numbers on x86-64 CPUs with and without AVX-512:
+/// the AVX-512 kernel equals the AVX2 one bit for bit (both accumulate with fused
+/// multiply-adds in the same order and round the store the same way). Checked where
+/// the CPU has both; where it has AVX2 alone there is one kernel and nothing to compare.
+#[test]
+fn avx512_and_avx2_kernels_agree_bit_for_bit() {
+    let (compared, failures) = kernels::fma_kernels_bitwise_differences();
+    eprintln!("compared bit for bit: {compared:?}");
+    assert!(failures.is_empty(), "{} differences, first: {:?}", failures.len(), &failures[..failures.len().min(3)]);
+}

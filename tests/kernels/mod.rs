@@ -6,23 +6,29 @@
 
 use lazy_training::linalg::gemm::{kernels, Gemm, MatRef};
 
-/// Failures as "kernel: shape: got vs want"; empty when every kernel agrees to 1e-12
-/// (relative to the number of terms summed).
-pub fn small_gemm_failures() -> Vec<String> {
-    // A small LCG: the values only need to be varied and reproducible.
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let mut rnd = |n: usize| {
+/// (rows of C, inner dimension, columns of C): shapes that reach every code path.
+const SHAPES: [(usize, usize, usize); 10] = [(1, 1, 4), (7, 3, 4), (13, 30, 16), (100, 30, 16), (30, 100, 16), (100, 100, 52), (100, 100, 56), (11, 9, 28), (6, 5, 60), (5, 17, 12)];
+
+/// A small LCG: the values only need to be varied and reproducible.
+fn lcg(seed: u64) -> impl FnMut(usize) -> Vec<f64> {
+    let mut state = seed;
+    move |n: usize| {
         (0..n)
             .map(|_| {
                 state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
                 (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
             })
             .collect::<Vec<f64>>()
-    };
+    }
+}
+
+/// Failures as "kernel: shape: got vs want"; empty when every kernel agrees to 1e-12
+/// (relative to the number of terms summed).
+pub fn small_gemm_failures() -> Vec<String> {
+    let mut rnd = lcg(0x2545_f491_4f6c_dd1d);
     let mut failures = Vec::new();
-    let shapes = [(1, 1, 4), (7, 3, 4), (13, 30, 16), (100, 30, 16), (30, 100, 16), (100, 100, 52), (100, 100, 56), (11, 9, 28), (6, 5, 60), (5, 17, 12)];
     for (name, kernel) in kernels() {
-        for &(m, kd, np) in &shapes {
+        for &(m, kd, np) in &SHAPES {
             for transposed in [false, true] {
                 let a = rnd(m * kd);
                 // A is m x kd: row-major, or the transpose of a row-major kd x m matrix.
@@ -56,4 +62,39 @@ pub fn small_gemm_failures() -> Vec<String> {
 /// The names of the kernels checked, to show that the wanted ones ran.
 pub fn kernel_names() -> Vec<&'static str> {
     kernels().into_iter().map(|(n, _)| n).collect()
+}
+
+/// The fused-multiply-add kernels of x86-64 (AVX2 and AVX-512, those this CPU has) and
+/// the dispatched one, against the AVX2 kernel bit for bit, so a command prints the same
+/// numbers on either kind of CPU: cells that differ, as "kernel: shape: got vs want".
+/// Returns the kernels compared with the failures. Native only (tests/core.rs).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn fma_kernels_bitwise_differences() -> (Vec<&'static str>, Vec<String>) {
+    let all = kernels();
+    let Some(&(_, reference)) = all.iter().find(|(n, _)| *n == "avx2") else { return (Vec::new(), Vec::new()) };
+    let others: Vec<_> = all.iter().filter(|(n, _)| matches!(*n, "avx512" | "dispatch")).collect();
+    let mut rnd = lcg(0x9e37_79b9_7f4a_7c15);
+    let mut failures = Vec::new();
+    for &(m, kd, np) in &SHAPES {
+        for transposed in [false, true] {
+            let a = rnd(m * kd);
+            let av = if transposed { MatRef::row_major(&a, kd, m).t() } else { MatRef::row_major(&a, m, kd) };
+            let (bm, c0) = (rnd(kd * np), rnd(m * np));
+            for accumulate in [false, true] {
+                let run = |kernel: fn(Gemm<'_>)| {
+                    let mut c = c0.clone();
+                    kernel(if accumulate { Gemm::add(&mut c, 0.75, av, &bm, np) } else { Gemm::set(&mut c, 0.75, av, &bm, np) });
+                    c
+                };
+                let want = run(reference);
+                for &&(name, kernel) in &others {
+                    let got = run(kernel);
+                    if let Some(i) = (0..m * np).find(|&i| got[i].to_bits() != want[i].to_bits()) {
+                        failures.push(format!("{name}: m {m} kd {kd} np {np} transposed {transposed} accumulate {accumulate}: {:e} vs {:e}", got[i], want[i]));
+                    }
+                }
+            }
+        }
+    }
+    (std::iter::once("avx2").chain(others.iter().map(|(n, _)| *n)).collect(), failures)
 }

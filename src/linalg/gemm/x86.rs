@@ -80,12 +80,16 @@ unsafe fn avx512_kernel<const R: usize, const V: usize>(g: &mut Gemm<'_>, p: usi
             }
         }
     }
+    // The store rounds `alpha * acc` and then the sum, as the AVX2 and portable loops
+    // do: a fused multiply-add here gave results one unit in the last place apart from
+    // the AVX2 kernel's, so the same command printed different numbers on CPUs with and
+    // without AVX-512 (tests/core.rs checks the two kernels agree bit for bit).
     let al = _mm512_set1_pd(alpha);
     for r in 0..R {
         let cp = g.c.as_mut_ptr().add((p + r) * np + i0);
         for v in 0..V {
             let out = if accumulate {
-                _mm512_fmadd_pd(al, acc[r][v], _mm512_maskz_loadu_pd(masks[v], cp.add(8 * v)))
+                _mm512_add_pd(_mm512_maskz_loadu_pd(masks[v], cp.add(8 * v)), _mm512_mul_pd(al, acc[r][v]))
             } else {
                 _mm512_mul_pd(al, acc[r][v])
             };
