@@ -2,9 +2,10 @@
 // last line): the page itself, loaded with the preset "Figure 1 (paper scale)" (d = 450,
 // N/d 0.1..10 at 11 points, 10 draws) or any link, computing the width sweep on its
 // worker pool. Reports the wall time to every dot, the longest main-thread task
-// meanwhile (PerformanceObserver "longtask", and every task from a Chromium trace), and the renderer's peak memory (VmHWM of the page's process: the page and
-// its workers). Then the pool's speed-up: the same link with one worker against two
-// (by default the same draws, so the run above is the two-worker one). Prints one JSON line.
+// meanwhile (PerformanceObserver "longtask", and every task from a Chromium trace), and
+// the renderer's peak memory (VmHWM of the page's process: the page and its workers).
+// Then the pool's speed-up: the same link with one worker against two (by default the
+// same draws, so the run above is the two-worker one). Prints one JSON line.
 // Env: PAPER_LINK (default the Figure 1 preset's link), PAPER_DRAWS (10),
 //      SPEEDUP_DRAWS (PAPER_DRAWS), PAPER_SKIP_SPEEDUP=1, PAPER_TIMEOUT_S (900),
 //      PAPER_NO_TRACE=1 (no Chromium trace of the main thread's tasks), PAPER_NO_SCHED=1
